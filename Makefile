@@ -1,0 +1,27 @@
+# Entry points people type. `make setup && make run` starts the embedded demo; `make test` runs everything.
+SHELL := /bin/bash
+BENCH ?=
+
+.PHONY: setup build run test typecheck lint bench
+
+setup:
+	npm ci --no-fund --no-audit
+	npm run build
+
+build:
+	npm run build
+
+run: build
+	node bin/klarsyn.js demo
+
+typecheck:
+	npx tsc -p tsconfig.json --noEmit
+
+lint:
+	npx biome check .
+
+test: build typecheck lint
+	npx tap
+
+bench: build
+	@bash test/bench/run.sh $(BENCH)
