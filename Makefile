@@ -25,3 +25,15 @@ test: build typecheck lint
 
 bench: build
 	@bash test/bench/run.sh $(BENCH)
+
+# Real test services (MinIO, etcd, kube-apiserver, kube-controller-manager, kwok): infra/dev/README.md
+.PHONY: dev-infra dev-up dev-down
+
+dev-infra:
+	bash infra/dev/build.sh
+
+dev-up:
+	bash infra/dev/up.sh
+
+dev-down:
+	bash infra/dev/down.sh

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import accessPlugin from './auth/access-plugin.js';
+import { AccessTokens, ExternalIssuer } from './auth/access-tokens.js';
+import accountRoutes from './auth/account-routes.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import authRoutes from './auth/routes.js';
+import type { SigningKeyRing } from './auth/signing-keys.js';
+import type { Config } from './config/schema.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { installHealth } from './http/health.js';
+import { installMetrics } from './http/metrics.js';
+import { installApiPage, installOpenApi } from './http/openapi.js';
+
+export interface AppDependencies {
+  config: Config;
+  pool: pg.Pool;
+  signingKeys: SigningKeyRing;
+  logger: Logger;
+}
+
+/** Builds the control plane as a fastify instance without listening; tests call inject() on it. */
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const { config, pool, signingKeys } = deps;
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: config.http.bodyLimit,
+    trustProxy: config.http.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    // Unknown fields are refused, not silently dropped: the caller learns their input was not used.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  installErrorHandler(app);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+      },
+    },
+  });
+  await app.register(cookie);
+  await installOpenApi(app);
+
+  const accessTokens = new AccessTokens(signingKeys, config.auth);
+  const externalIssuer = config.auth.oidc ? new ExternalIssuer(config.auth.oidc) : undefined;
+  await app.register(accessPlugin, { pool, accessTokens, externalIssuer });
+
+  installHealth(app, pool);
+  installMetrics(app);
+  app.get(
+    '/.well-known/jwks.json',
+    { config: { access: 'public' }, schema: { summary: 'Public keys that verify access tokens' } },
+    async () => signingKeys.jwks(),
+  );
+  await app.register(authRoutes, {
+    prefix: '/api/v1/auth',
+    pool,
+    accessTokens,
+    throttle: new LoginThrottle(config.auth.loginMaxFailures, config.auth.loginWindowSeconds * 1000),
+    auth: config.auth,
+    secureCookies: config.http.secureCookies,
+  });
+  await app.register(accountRoutes, { prefix: '/api/v1/accounts', pool });
+  await installApiPage(app);
+  return app;
+}

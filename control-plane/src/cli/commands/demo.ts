@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { upsertLocalAccount } from '../../auth/local-accounts.js';
+import type { RoleGrant } from '../../auth/principal.js';
+import { createLogger } from '../../logger.js';
+import { closeOnSignals, startServer } from '../../server.js';
+import { commandConfig, type GlobalOptions, printTable } from '../context.js';
+import { portOption } from '../options.js';
+
+/** Demo accounts share one documented password: the demo is for walking through, not for data. */
+export const DEMO_PASSWORD = 'klarsyn-demo-2026';
+
+export const DEMO_ACCOUNTS: { username: string; displayName: string; grants: RoleGrant[]; does: string }[] = [
+  {
+    username: 'admin',
+    displayName: 'Demo administrator',
+    grants: [{ role: 'admin' }],
+    does: 'accounts, templates, policies',
+  },
+  {
+    username: 'forsker',
+    displayName: 'Demo researcher',
+    grants: [{ role: 'researcher' }],
+    does: 'applies, analyses, requests release',
+  },
+  {
+    username: 'steward-sds',
+    displayName: 'Demo steward, SDS',
+    grants: [{ role: 'steward', authority: 'SDS' }],
+    does: 'approves SDS sources',
+  },
+  {
+    username: 'steward-dst',
+    displayName: 'Demo steward, DST',
+    grants: [{ role: 'steward', authority: 'DST' }],
+    does: 'approves DST sources',
+  },
+  {
+    username: 'reviewer1',
+    displayName: 'Demo output reviewer 1',
+    grants: [{ role: 'reviewer' }],
+    does: 'reviews release requests',
+  },
+  {
+    username: 'reviewer2',
+    displayName: 'Demo output reviewer 2',
+    grants: [{ role: 'reviewer' }],
+    does: 'reviews release requests',
+  },
+];
+
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description('run everything embedded with demo accounts (data in <data dir>/demo)')
+    .addOption(portOption())
+    .action(async (opts: { port?: number }, command: Command) => {
+      const base = commandConfig(command);
+      const dataDir = command.optsWithGlobals<GlobalOptions>().dataDir ?? join(base.dataDir, 'demo');
+      const config = commandConfig(command, {
+        dataDir,
+        ...(opts.port !== undefined ? { 'http.port': opts.port } : {}),
+      });
+      const logger = createLogger(config.log.level === 'info' ? 'warn' : config.log.level);
+      process.stderr.write(`klarsyn demo: starting PostgreSQL and the control plane in ${dataDir} …\n`);
+      const server = await startServer(config, logger);
+      closeOnSignals(server, logger);
+      for (const a of DEMO_ACCOUNTS) {
+        await upsertLocalAccount(server.db.pool, { ...a, password: DEMO_PASSWORD }, true);
+      }
+      printWelcome(server.url);
+      await new Promise(() => {});
+    });
+}
+
+function printWelcome(url: string): void {
+  const out = process.stdout;
+  out.write(`\nKlarsyn demo is running at ${url}\n\n`);
+  out.write(`Demo accounts (password for all: ${DEMO_PASSWORD}):\n\n`);
+  printTable(
+    DEMO_ACCOUNTS.map((a) => ({
+      username: a.username,
+      role: a.grants.map((g) => (g.authority ? `${g.role}:${g.authority}` : g.role)).join(', '),
+      does: a.does,
+    })),
+  );
+  out.write(`\nTry it:\n`);
+  out.write(`  curl ${url}/readyz\n`);
+  out.write(`  TOKEN=$(curl -s ${url}/api/v1/auth/login -H 'content-type: application/json' \\\n`);
+  out.write(
+    `      -d '{"username":"forsker","password":"${DEMO_PASSWORD}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken')\n`,
+  );
+  out.write(`  curl -H "authorization: Bearer $TOKEN" ${url}/api/v1/auth/me\n`);
+  out.write(`  API page: ${url}/docs   OpenAPI: ${url}/openapi.json\n\nPress Ctrl-C to stop.\n`);
+}

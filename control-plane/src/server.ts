@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app.js';
+import { SigningKeyRing } from './auth/signing-keys.js';
+import type { Config } from './config/schema.js';
+import { type Database, openDatabase } from './db/database.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  db: Database;
+  url: string;
+  close(): Promise<void>;
+}
+
+export function signingKeyDir(config: Config): string {
+  return config.auth.signingKeyDir ?? join(config.dataDir, 'keys', 'token-signing');
+}
+
+/** Opens the database (starting the embedded one if needed), builds the app and listens. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const db = await openDatabase(config, logger);
+  try {
+    const signingKeys = await SigningKeyRing.open(signingKeyDir(config), config.auth.accessTokenTtlSeconds);
+    const app = await buildApp({ config, pool: db.pool, signingKeys, logger });
+    const address = await app.listen({ host: config.http.host, port: config.http.port });
+    return {
+      app,
+      db,
+      url: address,
+      async close() {
+        await app.close();
+        await db.close();
+      },
+    };
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}
+
+/** Stops cleanly on SIGINT/SIGTERM so the embedded database shuts down with the process. */
+export function closeOnSignals(server: RunningServer, logger: Logger): void {
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
