@@ -28,7 +28,7 @@ export function installMetrics(app: FastifyInstance): void {
     '/metrics',
     {
       config: { access: 'public' },
-      schema: { summary: 'Prometheus metrics', hide: true, response: { 200: { type: 'string' } } },
+      schema: { summary: 'Prometheus metrics', response: { 200: { type: 'string' } } },
     },
     async (_request, reply) => {
       reply.type(registry.contentType);

@@ -27,8 +27,10 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
       return { schema: transformed, url };
     },
   });
-  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
-    app.swagger(),
+  app.get(
+    '/openapi.json',
+    { config: { access: 'public' }, schema: { summary: 'This OpenAPI 3.1 document' } },
+    async () => app.swagger(),
   );
 }
 

@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { buildApp } from '../../control-plane/src/app.js';
+import { upsertLocalAccount } from '../../control-plane/src/auth/local-accounts.js';
+import type { RoleGrant } from '../../control-plane/src/auth/principal.js';
+import { SigningKeyRing } from '../../control-plane/src/auth/signing-keys.js';
+import { loadConfig } from '../../control-plane/src/config/load.js';
+import type { Config } from '../../control-plane/src/config/schema.js';
+import { openDatabase } from '../../control-plane/src/db/database.js';
+import { createLogger } from '../../control-plane/src/logger.js';
+import { createTestDatabase, type TestDatabase } from './postgres.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  pool: pg.Pool;
+  config: Config;
+  signingKeys: SigningKeyRing;
+  database: TestDatabase;
+  dataDir: string;
+}
+
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+/** The whole control plane on a fresh real database, built but not listening (use inject). */
+export async function buildTestApp(
+  t: Teardown,
+  overrides: Record<string, string | number | boolean> = {},
+): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'klarsyn-test-'));
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      dataDir,
+      'database.url': database.appUrl,
+      'database.migrationUrl': database.ownerUrl,
+      'database.poolSize': 4,
+      'log.level': 'silent',
+      ...overrides,
+    },
+  });
+  const logger = createLogger('silent');
+  const db = await openDatabase(config, logger);
+  const signingKeys = await SigningKeyRing.open(join(dataDir, 'keys'), config.auth.accessTokenTtlSeconds);
+  const app = await buildApp({ config, pool: db.pool, signingKeys, logger });
+  await app.ready();
+  t.teardown(async () => {
+    await app.close();
+    await db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  return { app, pool: db.pool, config, signingKeys, database, dataDir };
+}
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export async function addAccount(pool: pg.Pool, username: string, grants: RoleGrant[]): Promise<void> {
+  await upsertLocalAccount(pool, { username, displayName: username, password: TEST_PASSWORD, grants });
+}
+
+export async function login(
+  app: FastifyInstance,
+  username: string,
+  password = TEST_PASSWORD,
+): Promise<string> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username, password },
+  });
+  if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
+  return res.json().accessToken;
+}
+
+export function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
