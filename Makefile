@@ -1,24 +1,30 @@
-# Entry points people type. `make setup && make run` starts the embedded demo; `make test` runs everything.
+# Entry points people type. `make run` sets up and starts the embedded demo; `make test` runs everything.
 SHELL := /bin/bash
 BENCH ?=
 
-.PHONY: setup build run test typecheck lint bench
+.PHONY: setup build run test typecheck lint format bench dev-infra dev-up dev-down
 
-setup:
+# npm ci only when the lock file changed since the last install.
+node_modules/.installed: package.json package-lock.json
 	npm ci --no-fund --no-audit
+	@touch $@
+
+setup: node_modules/.installed build
+
+build: node_modules/.installed
 	npm run build
 
-build:
-	npm run build
-
-run: build
+run: setup
 	node bin/klarsyn.js demo
 
-typecheck:
+typecheck: node_modules/.installed
 	npx tsc -p tsconfig.json --noEmit
 
-lint:
+lint: node_modules/.installed
 	npx biome check .
+
+format: node_modules/.installed
+	npx biome check --write .
 
 test: build typecheck lint
 	npx tap
@@ -27,8 +33,6 @@ bench: build
 	@bash test/bench/run.sh $(BENCH)
 
 # Real test services (MinIO, etcd, kube-apiserver, kube-controller-manager, kwok): infra/dev/README.md
-.PHONY: dev-infra dev-up dev-down
-
 dev-infra:
 	bash infra/dev/build.sh
 

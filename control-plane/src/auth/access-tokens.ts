@@ -10,8 +10,13 @@ interface KlarsynClaims extends JWTPayload {
   authorities: string[];
 }
 
+/** Verified tokens are remembered until they expire, so a busy client costs one signature check. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 /** Short-lived EdDSA access tokens; the claims are the principal, so reads need no database. */
 export class AccessTokens {
+  private readonly verified = new Map<string, { principal: Principal; expiresAt: number }>();
+
   constructor(
     private readonly keys: SigningKeyRing,
     private readonly auth: Config['auth'],
@@ -36,6 +41,8 @@ export class AccessTokens {
   }
 
   async verify(token: string): Promise<Principal> {
+    const hit = this.verified.get(token);
+    if (hit && hit.expiresAt > Date.now()) return hit.principal;
     const { payload } = await verifyOrExplain(() =>
       jwtVerify<KlarsynClaims>(
         token,
@@ -50,13 +57,16 @@ export class AccessTokens {
     if (!payload.sub || !Array.isArray(payload.roles) || !payload.roles.every((r) => ROLES.includes(r))) {
       throw new KlarsynError('unauthenticated', 'token claims are malformed');
     }
-    return {
+    const principal: Principal = {
       accountId: payload.sub,
       username: String(payload.username),
       roles: payload.roles,
       authorities: Array.isArray(payload.authorities) ? payload.authorities.map(String) : [],
       via: 'password',
     };
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
+    this.verified.set(token, { principal, expiresAt: (payload.exp ?? 0) * 1000 });
+    return principal;
   }
 }
 
