@@ -17,6 +17,12 @@ export interface TileId {
 export class TileSet {
   private readonly tiles = new Map<string, Uint8Array>();
 
+  /**
+   * `memo` keeps hashes computed inside full tiles (which never change) across TileSets, so a
+   * server answering many proofs hashes each full tile's inner levels once.
+   */
+  constructor(private readonly memo?: Map<string, Uint8Array>) {}
+
   set(level: number, index: number, hashes: Uint8Array): void {
     this.tiles.set(`${level}/${index}`, hashes);
   }
