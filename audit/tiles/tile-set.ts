@@ -21,7 +21,11 @@ export class TileSet {
    * `memo` keeps hashes computed inside full tiles (which never change) across TileSets, so a
    * server answering many proofs hashes each full tile's inner levels once.
    */
-  constructor(private readonly memo?: Map<string, Uint8Array>) {}
+  private readonly memo: Map<string, Uint8Array> | undefined;
+
+  constructor(memo?: Map<string, Uint8Array>) {
+    this.memo = memo;
+  }
 
   set(level: number, index: number, hashes: Uint8Array): void {
     this.tiles.set(`${level}/${index}`, hashes);
