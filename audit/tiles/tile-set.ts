@@ -36,7 +36,9 @@ export class TileSet {
   }
 
   /** The hash of the perfect subtree at `level`, `index`, from the one tile that covers it. */
-  readonly node = (level: number, index: number): Uint8Array => {
+  readonly node = (level: number, index: number): Uint8Array => this.subtree(level, index);
+
+  private subtree(level: number, index: number): Uint8Array {
     const { tile, offset, count } = locate(level, index);
     const bytes = this.get(tile.level, tile.index);
     if (!bytes || bytes.length < (offset + count) * HASH_SIZE) {
