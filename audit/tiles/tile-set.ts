@@ -46,8 +46,15 @@ export class TileSet {
         `tile ${tile.level}/${tile.index} is missing or too short for node ${level}/${index}`,
       );
     }
-    return perfectRoot(splitHashes(bytes, offset, count));
-  };
+    if (count === 1) return bytes.subarray(offset * HASH_SIZE, (offset + 1) * HASH_SIZE);
+    const full = bytes.length === TILE_WIDTH * HASH_SIZE;
+    const key = `${level}/${index}`;
+    const known = full ? this.memo?.get(key) : undefined;
+    if (known) return known;
+    const hash = perfectRoot(splitHashes(bytes, offset, count));
+    if (full) this.memo?.set(key, hash);
+    return hash;
+  }
 
   root(size: number): Uint8Array {
     return size === 0 ? EMPTY_ROOT : hashRange(0, size, this.node);
