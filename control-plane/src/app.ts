@@ -4,23 +4,29 @@ import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { TransparencyLog } from '../../audit/store/transparency-log.js';
 import accessPlugin from './auth/access-plugin.js';
 import { AccessTokens, ExternalIssuer } from './auth/access-tokens.js';
 import accountRoutes from './auth/account-routes.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import authRoutes from './auth/routes.js';
 import type { SigningKeyRing } from './auth/signing-keys.js';
+import catalogRoutes from './catalog/routes.js';
 import type { Config } from './config/schema.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { installHealth } from './http/health.js';
 import { installMetrics } from './http/metrics.js';
 import { installApiPage, installOpenApi } from './http/openapi.js';
+import projectRoutes from './projects/routes.js';
+import { ProjectWorkflow } from './projects/workflow.js';
 
 export interface AppDependencies {
   config: Config;
   pool: pg.Pool;
   signingKeys: SigningKeyRing;
   logger: Logger;
+  /** Where every access and decision is appended, in the same transaction as the action. */
+  auditLog?: TransparencyLog;
 }
 
 /** Builds the control plane as a fastify instance without listening; tests call inject() on it. */
@@ -75,6 +81,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     secureCookies: config.http.secureCookies,
   });
   await app.register(accountRoutes, { prefix: '/api/v1/accounts', pool });
+  const log = deps.auditLog ?? new TransparencyLog();
+  await app.register(catalogRoutes, { prefix: '/api/v1/catalog', pool, log });
+  await app.register(projectRoutes, {
+    prefix: '/api/v1/projects',
+    pool,
+    workflow: new ProjectWorkflow(pool, log),
+  });
   await installApiPage(app);
   return app;
 }

@@ -16,11 +16,11 @@ export class LoginThrottle {
 
   /** Seconds until the caller may try again, or 0 when allowed. */
   retryAfter(ip: string, username: string): number {
-    const oldest = Math.max(
+    const since = [
       this.blockedSince(`ip:${ip}`, this.maxFailures * ADDRESS_FACTOR),
       this.blockedSince(`user:${username}`, this.maxFailures),
-    );
-    return oldest > 0 ? Math.ceil((oldest + this.windowMs - this.now()) / 1000) : 0;
+    ].filter((t): t is number => t !== undefined);
+    return since.length > 0 ? Math.ceil((Math.max(...since) + this.windowMs - this.now()) / 1000) : 0;
   }
 
   recordFailure(ip: string, username: string): void {
@@ -36,9 +36,10 @@ export class LoginThrottle {
     this.failures.delete(`user:${username}`);
   }
 
-  private blockedSince(key: string, max: number): number {
+  /** When the failure that completed the block happened, or undefined when not blocked. */
+  private blockedSince(key: string, max: number): number | undefined {
     const list = this.recent(key);
-    return list.length >= max ? (list[list.length - max] as number) : 0;
+    return list.length >= max ? list[list.length - max] : undefined;
   }
 
   private recent(key: string): number[] {

@@ -1,13 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { isKlarsynError } from '../errors.js';
 import { VERSION } from '../version.js';
+import * as catalog from './commands/catalog.js';
 import * as demo from './commands/demo.js';
 import * as keys from './commands/keys.js';
 import * as migrate from './commands/migrate.js';
 import * as serve from './commands/serve.js';
 import * as user from './commands/user.js';
 
-const COMMANDS = [serve, demo, migrate, user, keys];
+const COMMANDS = [serve, demo, migrate, user, keys, catalog];
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 

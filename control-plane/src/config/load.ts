@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { KlarsynError } from '../errors.js';
+import { describeSchemaErrors } from '../schema-errors.js';
 import { type Config, configSchema } from './schema.js';
 
 type Tree = Record<string, unknown>;
@@ -30,9 +31,13 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     setPath(merged, resolvePath(key.split('.'), key), value);
   }
   if (!validate(merged)) {
-    throw new KlarsynError('config_invalid', `invalid configuration: ${describe(validate.errors ?? [])}`, {
-      details: validate.errors,
-    });
+    throw new KlarsynError(
+      'config_invalid',
+      `invalid configuration: ${describeSchemaErrors(validate.errors)}`,
+      {
+        details: validate.errors,
+      },
+    );
   }
   const config = merged as unknown as Config;
   config.dataDir ??= defaultDataDir(env);
@@ -114,17 +119,4 @@ function setPath(tree: Tree, path: string[], value: unknown): void {
     cursor = cursor[key] as Tree;
   }
   cursor[path[path.length - 1] as string] = value;
-}
-
-function describe(errors: ErrorObject[]): string {
-  return errors
-    .map((e) => {
-      const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(root)';
-      if (e.keyword === 'additionalProperties') {
-        const extra = (e.params as { additionalProperty: string }).additionalProperty;
-        return `unknown key ${at === '(root)' ? extra : `${at}.${extra}`}`;
-      }
-      return `${at} ${e.message}`;
-    })
-    .join('; ');
 }

@@ -78,6 +78,39 @@ export const configSchema = {
         level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
       },
     },
+    storage: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        driver: {
+          enum: ['directory', 's3'],
+          default: 'directory',
+          description: 'Object storage: a directory on disk (embedded) or MinIO / S3',
+        },
+        root: {
+          type: 'string',
+          minLength: 1,
+          description: 'directory driver: where objects live; default dataDir/objects',
+        },
+        endpoint: {
+          type: 'string',
+          pattern: '^https?://[^/]+/?$',
+          description: 's3 driver: base URL, e.g. https://minio.example.org:9000 (https means TLS)',
+        },
+        accessKey: { type: 'string', minLength: 1 },
+        secretKey: {
+          type: 'string',
+          minLength: 1,
+          description: 'also signs STS requests for workspace credentials',
+        },
+        bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', default: 'klarsyn' },
+        region: { type: 'string', minLength: 1, default: 'us-east-1' },
+      },
+      if: { required: ['driver'], properties: { driver: { const: 's3' } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
+      then: { required: ['endpoint', 'accessKey', 'secretKey'] },
+    },
   },
 } as const;
 
@@ -107,4 +140,13 @@ export interface Config {
     oidc?: OidcConfig;
   };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  storage: {
+    driver: 'directory' | 's3';
+    root?: string;
+    endpoint?: string;
+    accessKey?: string;
+    secretKey?: string;
+    bucket: string;
+    region: string;
+  };
 }

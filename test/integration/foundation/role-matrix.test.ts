@@ -29,6 +29,17 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /api/v1/accounts/': ['admin'],
   'POST /api/v1/accounts/': ['admin'],
   'PATCH /api/v1/accounts/{id}': ['admin'],
+  'GET /api/v1/catalog/authorities': ALL,
+  'GET /api/v1/catalog/sources': ALL,
+  'GET /api/v1/catalog/sources/{id}': ALL,
+  'PUT /api/v1/catalog/sources/{id}': ['steward', 'admin'],
+  'POST /api/v1/projects/': ['researcher'],
+  'GET /api/v1/projects/': LOGGED_IN,
+  'GET /api/v1/projects/{id}': LOGGED_IN,
+  'PUT /api/v1/projects/{id}': ['researcher'],
+  'POST /api/v1/projects/{id}/submit': ['researcher'],
+  'POST /api/v1/projects/{id}/withdraw': ['researcher'],
+  'POST /api/v1/projects/{id}/decisions': ['steward'],
 };
 
 /** Routes whose handler itself authenticates (by cookie), so an anonymous call that reaches it may get 401. */

@@ -1,0 +1,60 @@
+import t from 'tap';
+import {
+  assertTransition,
+  PROJECT_STATUS,
+  type ProjectActor,
+  TRANSITIONS,
+} from '../../../control-plane/src/projects/status.js';
+
+const ACTORS: ProjectActor[] = ['applicant', 'steward', 'system'];
+
+// The full table, written out: each allowed (from → to) with its one actor. Everything else is refused.
+const ALLOWED: Record<string, ProjectActor> = {
+  'draft→submitted': 'applicant',
+  'draft→withdrawn': 'applicant',
+  'submitted→partially_approved': 'steward',
+  'submitted→approved': 'steward',
+  'submitted→rejected': 'steward',
+  'submitted→withdrawn': 'applicant',
+  'partially_approved→approved': 'steward',
+  'partially_approved→rejected': 'steward',
+  'partially_approved→withdrawn': 'applicant',
+  'partially_approved→submitted': 'applicant',
+  'approved→submitted': 'applicant',
+  'approved→expired': 'system',
+  'approved→withdrawn': 'applicant',
+};
+
+t.test('every (from, to, actor) triple is allowed exactly when the table says so', async (t) => {
+  for (const from of PROJECT_STATUS) {
+    for (const to of PROJECT_STATUS) {
+      for (const actor of ACTORS) {
+        const expected = ALLOWED[`${from}→${to}`] === actor;
+        if (expected) t.doesNotThrow(() => assertTransition(from, to, actor), `${actor}: ${from} → ${to}`);
+        else t.throws(() => assertTransition(from, to, actor), `${actor} may not move ${from} → ${to}`);
+      }
+    }
+  }
+});
+
+t.test('final states have no way out, and every non-final state is reachable from draft', async (t) => {
+  for (const s of ['rejected', 'withdrawn', 'expired'] as const) t.same(TRANSITIONS[s], {}, `${s} is final`);
+  const reached = new Set<string>(['draft']);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const from of [...reached]) {
+      for (const to of Object.keys(TRANSITIONS[from as keyof typeof TRANSITIONS])) {
+        if (!reached.has(to)) {
+          reached.add(to);
+          changed = true;
+        }
+      }
+    }
+  }
+  t.same([...reached].sort(), [...PROJECT_STATUS].sort());
+});
+
+t.test('a wrong actor is forbidden, an impossible move is a conflict', async (t) => {
+  t.throws(() => assertTransition('submitted', 'approved', 'applicant'), { code: 'forbidden' });
+  t.throws(() => assertTransition('rejected', 'approved', 'steward'), { code: 'conflict' });
+});
