@@ -1,53 +1,10 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { upsertLocalAccount } from '../../auth/local-accounts.js';
-import type { RoleGrant } from '../../auth/principal.js';
 import { createLogger } from '../../logger.js';
 import { closeOnSignals, startServer } from '../../server.js';
 import { commandConfig, type GlobalOptions, printTable } from '../context.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../demo-seed.js';
 import { portOption } from '../options.js';
-
-/** Demo accounts share one documented password: the demo is for walking through, not for data. */
-export const DEMO_PASSWORD = 'klarsyn-demo-2026';
-
-export const DEMO_ACCOUNTS: { username: string; displayName: string; grants: RoleGrant[]; does: string }[] = [
-  {
-    username: 'admin',
-    displayName: 'Demo administrator',
-    grants: [{ role: 'admin' }],
-    does: 'accounts, templates, policies',
-  },
-  {
-    username: 'forsker',
-    displayName: 'Demo researcher',
-    grants: [{ role: 'researcher' }],
-    does: 'applies, analyses, requests release',
-  },
-  {
-    username: 'steward-sds',
-    displayName: 'Demo steward, SDS',
-    grants: [{ role: 'steward', authority: 'SDS' }],
-    does: 'approves SDS sources',
-  },
-  {
-    username: 'steward-dst',
-    displayName: 'Demo steward, DST',
-    grants: [{ role: 'steward', authority: 'DST' }],
-    does: 'approves DST sources',
-  },
-  {
-    username: 'reviewer1',
-    displayName: 'Demo output reviewer 1',
-    grants: [{ role: 'reviewer' }],
-    does: 'reviews release requests',
-  },
-  {
-    username: 'reviewer2',
-    displayName: 'Demo output reviewer 2',
-    grants: [{ role: 'reviewer' }],
-    does: 'reviews release requests',
-  },
-];
 
 export function register(program: Command): void {
   program
@@ -65,9 +22,7 @@ export function register(program: Command): void {
       process.stderr.write(`klarsyn demo: starting PostgreSQL and the control plane in ${dataDir} …\n`);
       const server = await startServer(config, logger);
       closeOnSignals(server, logger);
-      for (const a of DEMO_ACCOUNTS) {
-        await upsertLocalAccount(server.db.pool, { ...a, password: DEMO_PASSWORD }, true);
-      }
+      await seedDemo(server.db.pool);
       printWelcome(server.url);
       await new Promise(() => {});
     });
@@ -91,5 +46,11 @@ function printWelcome(url: string): void {
     `      -d '{"username":"forsker","password":"${DEMO_PASSWORD}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken')\n`,
   );
   out.write(`  curl -H "authorization: Bearer $TOKEN" ${url}/api/v1/auth/me\n`);
+  out.write(
+    `  curl -H "authorization: Bearer $TOKEN" ${url}/api/v1/projects/     # the sample project, approved by SDS and DST\n`,
+  );
+  out.write(
+    `  curl ${url}/api/v1/catalog/sources                         # the public catalog (synthetic registers)\n`,
+  );
   out.write(`  API page: ${url}/docs   OpenAPI: ${url}/openapi.json\n\nPress Ctrl-C to stop.\n`);
 }

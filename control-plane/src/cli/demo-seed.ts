@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import type pg from 'pg';
+import { TransparencyLog } from '../../../audit/store/transparency-log.js';
+import { findAccountByUsername, principalOf } from '../auth/accounts.js';
+import { upsertLocalAccount } from '../auth/local-accounts.js';
+import type { RoleGrant } from '../auth/principal.js';
+import { parseCatalogFile } from '../catalog/catalog-file.js';
+import { publishCatalog } from '../catalog/publish.js';
+import { loadCatalog } from '../catalog/store.js';
+import { inTransaction } from '../db/transaction.js';
+import type { Application } from '../projects/application.js';
+import { listProjects } from '../projects/store.js';
+import { ProjectWorkflow } from '../projects/workflow.js';
+
+/** Demo accounts share one documented password: the demo is for walking through, not for data. */
+export const DEMO_PASSWORD = 'klarsyn-demo-2026';
+
+export const DEMO_ACCOUNTS: { username: string; displayName: string; grants: RoleGrant[]; does: string }[] = [
+  {
+    username: 'admin',
+    displayName: 'Demo administrator',
+    grants: [{ role: 'admin' }],
+    does: 'accounts, templates, policies',
+  },
+  {
+    username: 'forsker',
+    displayName: 'Demo researcher',
+    grants: [{ role: 'researcher' }],
+    does: 'applies, analyses, requests release',
+  },
+  {
+    username: 'steward-sds',
+    displayName: 'Demo steward, SDS',
+    grants: [{ role: 'steward', authority: 'SDS' }],
+    does: 'approves SDS sources',
+  },
+  {
+    username: 'steward-dst',
+    displayName: 'Demo steward, DST',
+    grants: [{ role: 'steward', authority: 'DST' }],
+    does: 'approves DST sources',
+  },
+  {
+    username: 'reviewer1',
+    displayName: 'Demo output reviewer 1',
+    grants: [{ role: 'reviewer' }],
+    does: 'reviews release requests',
+  },
+  {
+    username: 'reviewer2',
+    displayName: 'Demo output reviewer 2',
+    grants: [{ role: 'reviewer' }],
+    does: 'reviews release requests',
+  },
+];
+
+const SYNTHETIC_CATALOG = new URL('../../../../policies/catalog/synthetic-registers.yaml', import.meta.url);
+
+const year = new Date().getUTCFullYear();
+export const DEMO_APPLICATION: Application = {
+  title: 'Antidepressant use after a type 2 diabetes diagnosis (demo)',
+  purpose:
+    'Describe how often persons diagnosed with type 2 diabetes redeem antidepressants (ATC N06A), by region and sex, to plan a follow-up study.',
+  institution: 'Klarsyn demo university',
+  legalBasis: 'GDPR art. 6(1)(e) and 9(2)(j); Danish Data Protection Act § 10',
+  period: { from: '2019-01-01', to: '2023-12-31' },
+  deletionDate: `${year + 3}-12-31`,
+  variables: [
+    { source: 'lmdb', variable: 'pnr', justification: 'link prescriptions to the person (pseudonymised)' },
+    { source: 'lmdb', variable: 'eksd', justification: 'time of redemption relative to diagnosis' },
+    { source: 'lmdb', variable: 'atc', justification: 'drug class' },
+    { source: 'bef', variable: 'koen', justification: 'stratify by sex' },
+    { source: 'bef', variable: 'reg', justification: 'stratify by region' },
+    { source: 'bef', variable: 'foed_dag', justification: 'age groups (generalised to birth year)' },
+  ],
+  cohort: { match: 'any', criteria: [{ source: 'diagnoser', variable: 'diagnosekode', prefixes: ['DE11'] }] },
+};
+
+/**
+ * Makes the demo walkable: accounts for every role, the synthetic catalog, and one approved
+ * sample project. Idempotent, so restarting the demo keeps what people did.
+ */
+export async function seedDemo(pool: pg.Pool): Promise<void> {
+  for (const a of DEMO_ACCOUNTS) await upsertLocalAccount(pool, { ...a, password: DEMO_PASSWORD }, true);
+  const log = new TransparencyLog();
+  if ((await loadCatalog(pool)).sources.length === 0) {
+    const catalog = parseCatalogFile(readFileSync(SYNTHETIC_CATALOG, 'utf8'));
+    await inTransaction(pool, (tx) => publishCatalog(tx, log, catalog, 'operator:demo'));
+  }
+  const principal = async (username: string) =>
+    principalOf((await findAccountByUsername(pool, username))!, 'password');
+  const researcher = await principal('forsker');
+  if ((await listProjects(pool, { all: false, accountId: researcher.accountId, authorities: [] })).length > 0)
+    return;
+  const workflow = new ProjectWorkflow(pool, log);
+  const project = await workflow.create(researcher, DEMO_APPLICATION);
+  await workflow.submit(researcher, project.id);
+  await workflow.decide(await principal('steward-sds'), project.id, {
+    decision: 'approved',
+    reason: 'Proportionate; variables justified.',
+  });
+  await workflow.decide(await principal('steward-dst'), project.id, {
+    decision: 'approved',
+    reason: 'Approved for the stated purpose.',
+  });
+}
