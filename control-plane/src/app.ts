@@ -19,6 +19,7 @@ import { installMetrics } from './http/metrics.js';
 import { installApiPage, installOpenApi } from './http/openapi.js';
 import projectRoutes from './projects/routes.js';
 import { ProjectWorkflow } from './projects/workflow.js';
+import registerRoutes from './register/routes.js';
 
 export interface AppDependencies {
   config: Config;
@@ -88,6 +89,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     pool,
     workflow: new ProjectWorkflow(pool, log),
   });
+  await app.register(registerRoutes, { prefix: '/api/v1/register', pool });
   await installApiPage(app);
   return app;
 }

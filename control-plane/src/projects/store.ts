@@ -123,3 +123,23 @@ export async function dueForExpiry(tx: pg.PoolClient, today: string): Promise<st
   );
   return rows.map((r) => r.id);
 }
+
+export interface RegisterFilter {
+  source?: string;
+  institution?: string;
+  year?: number;
+}
+
+/** Every project past draft, for the public register; filters match source, institution, and active year. */
+export async function listRegisteredProjects(db: Queryable, filter: RegisterFilter): Promise<Project[]> {
+  const { rows } = await db.query(
+    `${SELECT} WHERE p.status <> 'draft'
+       AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM jsonb_array_elements(p.application->'variables') v WHERE v->>'source' = $1))
+       AND ($2::text IS NULL OR p.application->>'institution' ILIKE '%' || $2 || '%')
+       AND ($3::int IS NULL OR $3 BETWEEN extract(year FROM (p.application->'period'->>'from')::date)
+                                    AND extract(year FROM (p.application->'period'->>'to')::date))
+     ORDER BY p.created_at DESC`,
+    [filter.source ?? null, filter.institution ?? null, filter.year ?? null],
+  );
+  return rows.map(toProject);
+}

@@ -191,3 +191,42 @@ t.test('approved projects expire at their deletion date; expired ones cannot cha
     409,
   );
 });
+
+t.test(
+  'the public register shows submitted projects without login, never drafts or steward identities',
+  async (t) => {
+    const { app, tokens } = await setup(t);
+    const draft = (
+      await call(app, tokens.bo!, 'POST', '/api/v1/projects/', {
+        ...sampleApplication,
+        title: 'A private draft',
+      })
+    ).json();
+    const id = (await call(app, tokens.anna!, 'POST', '/api/v1/projects/', sampleApplication)).json().id;
+    await call(app, tokens.anna!, 'POST', `/api/v1/projects/${id}/submit`);
+    await call(app, tokens.sds!, 'POST', `/api/v1/projects/${id}/decisions`, {
+      decision: 'approved',
+      reason: 'approved as proposed',
+    });
+    const list = await app.inject('/api/v1/register/projects');
+    t.equal(list.statusCode, 200);
+    t.same(
+      list.json().map((p: { id: string }) => p.id),
+      [id],
+      'drafts are not in the register',
+    );
+    const entry = list.json()[0];
+    t.same(entry.sources, ['bef', 'diagnoser', 'lmdb']);
+    t.same(
+      entry.decisions.map((d: { authority: string }) => d.authority),
+      ['SDS'],
+    );
+    t.notOk(JSON.stringify(entry).includes('decidedBy'), 'steward identities are not published');
+    t.equal((await app.inject(`/api/v1/register/projects/${draft.id}`)).statusCode, 404);
+    t.same((await app.inject('/api/v1/register/projects?source=bef')).json().length, 1);
+    t.same((await app.inject('/api/v1/register/projects?institution=Nowhere')).json(), []);
+    t.same((await app.inject('/api/v1/register/projects?year=2021')).json().length, 1);
+    t.same((await app.inject('/api/v1/register/projects?year=2010')).json(), []);
+    t.equal((await app.inject('/api/v1/register/projects?source=DROP%20TABLE')).statusCode, 400);
+  },
+);
