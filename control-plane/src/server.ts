@@ -1,10 +1,13 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { TransparencyLog } from '../../audit/store/transparency-log.js';
 import { buildApp } from './app.js';
 import { SigningKeyRing } from './auth/signing-keys.js';
 import type { Config } from './config/schema.js';
 import { type Database, openDatabase } from './db/database.js';
+import { startPeriodicJobs } from './periodic-jobs.js';
+import { ProjectWorkflow } from './projects/workflow.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -22,13 +25,20 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const db = await openDatabase(config, logger);
   try {
     const signingKeys = await SigningKeyRing.open(signingKeyDir(config), config.auth.accessTokenTtlSeconds);
-    const app = await buildApp({ config, pool: db.pool, signingKeys, logger });
+    const auditLog = new TransparencyLog();
+    const app = await buildApp({ config, pool: db.pool, signingKeys, logger, auditLog });
     const address = await app.listen({ host: config.http.host, port: config.http.port });
+    const workflow = new ProjectWorkflow(db.pool, auditLog);
+    const stopJobs = startPeriodicJobs(
+      [{ name: 'project-expiry', everyMs: 60_000, run: () => workflow.expireDue() }],
+      logger,
+    );
     return {
       app,
       db,
       url: address,
       async close() {
+        await stopJobs();
         await app.close();
         await db.close();
       },
