@@ -5,6 +5,8 @@ export interface RequestedVariable {
   source: string;
   variable: string;
   justification: string;
+  /** Asks for the exact value of a quasi-identifier instead of its generalised form. */
+  exact?: boolean;
 }
 
 /** Persons with a code (diagnosis, ATC, …) starting with one of the prefixes, optionally within dates. */

@@ -40,6 +40,10 @@ export const applicationSchema = {
           source: { type: 'string', pattern: NAME },
           variable: { type: 'string', pattern: NAME },
           justification: { type: 'string', minLength: 3, maxLength: 2000 },
+          exact: {
+            type: 'boolean',
+            description: 'Ask for the exact value of a quasi-identifier instead of its generalised form',
+          },
         },
       },
     },
