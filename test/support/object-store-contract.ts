@@ -4,6 +4,7 @@
 // a fresh, empty store from `open`, which registers its own cleanup on the subtest.
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import type { Test } from 'tap';
 import { isKlarsynError } from '../../control-plane/src/errors.js';
@@ -167,6 +168,9 @@ export function objectStoreContract(t: Test, open: OpenStore): void {
       });
     t.equal(await codeOf(() => store.put('x/kept', broken())), 'foreign: source broke', "the caller's error");
     t.equal(await codeOf(() => store.put('x/other', broken())), 'foreign: source broke');
+    // A caller's file stream failing with ENOENT is the caller's error, not a missing object.
+    const missingFile = createReadStream('/nonexistent/klarsyn-contract-input');
+    t.match(await codeOf(() => store.put('x/other', missingFile)), /^foreign: ENOENT/);
     t.equal(await textOf(store, 'x/kept'), 'original');
     t.same(await keysOf(store), ['x/kept'], 'no partial object');
   });

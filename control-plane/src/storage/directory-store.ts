@@ -62,9 +62,7 @@ export class DirectoryStore implements ObjectStore {
     assertObjectKey(key);
     assertPutOptions(options);
     const temporary = join(this.workDir, randomUUID());
-    const spooled = await spoolToFile(body, temporary, true).catch((error) => {
-      throw fsError(error, key);
-    });
+    const spooled = await spoolToFile(body, temporary, true);
     try {
       assertDigestMatches(key, options.sha256, spooled.sha256);
       const segments = key.split('/');
@@ -143,7 +141,11 @@ export class DirectoryStore implements ObjectStore {
    * `a/b` (0x2F) exactly as S3 orders the keys. Symlinks, devices and FIFOs are not objects.
    */
   private async *walk(dir: string, keyPrefix: string): AsyncIterable<ObjectInfo> {
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const entries = await readdir(dir, { withFileTypes: true }).catch((error) => {
+      // A directory deleted while being listed simply has no more objects.
+      if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return [];
+      throw fsError(error, keyPrefix);
+    });
     const named = entries
       .filter((entry) => entry.isFile() || entry.isDirectory())
       .map((entry) => ({ entry, sortKey: entry.isDirectory() ? `${entry.name}/` : entry.name }))

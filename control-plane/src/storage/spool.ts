@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { KlarsynError } from '../errors.js';
 
 export interface Spooled {
   size: number;
@@ -10,33 +11,47 @@ export interface Spooled {
 /**
  * Writes a body into a new file (never an existing one: `wx`), hashing it on the way, so drivers
  * learn size and digest before anything becomes visible. `durable` fsyncs the data before
- * returning, for files that are renamed into place as the object itself. On any failure, the
- * body's included, the partial file is removed and the error rethrown.
+ * returning, for files that are renamed into place as the object itself. On any failure the
+ * partial file is removed. The body's own errors reach the caller unchanged (they are the
+ * caller's); failures of the spool file become store errors.
  */
 export async function spoolToFile(body: Buffer | Readable, path: string, durable: boolean): Promise<Spooled> {
-  const handle = await open(path, 'wx', 0o600);
+  const handle = await spoolStep(() => open(path, 'wx', 0o600));
   const hash = createHash('sha256');
   let size = 0;
+  // writeFile on a handle appends at its position and loops over short writes.
+  const append = (bytes: Buffer) => spoolStep(() => handle.writeFile(bytes));
   try {
     if (Buffer.isBuffer(body)) {
       hash.update(body);
       size = body.length;
-      await handle.writeFile(body);
+      await append(body);
     } else {
       for await (const chunk of body) {
         const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
         hash.update(bytes);
         size += bytes.length;
-        // writeFile loops over short writes; it appends at the handle's position.
-        await handle.writeFile(bytes);
+        await append(bytes);
       }
     }
-    if (durable) await handle.sync();
-    await handle.close();
+    if (durable) await spoolStep(() => handle.sync());
+    await spoolStep(() => handle.close());
   } catch (error) {
     await handle.close().catch(() => {});
     await unlink(path).catch(() => {});
     throw error;
   }
   return { size, sha256: hash.digest('hex') };
+}
+
+async function spoolStep<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const full = code === 'ENOSPC' || code === 'EDQUOT';
+    throw new KlarsynError(full ? 'unavailable' : 'internal', `cannot write a temporary file (${code})`, {
+      cause,
+    });
+  }
 }
