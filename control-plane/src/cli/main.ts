@@ -5,10 +5,11 @@ import * as catalog from './commands/catalog.js';
 import * as demo from './commands/demo.js';
 import * as keys from './commands/keys.js';
 import * as migrate from './commands/migrate.js';
+import * as outputs from './commands/outputs.js';
 import * as serve from './commands/serve.js';
 import * as user from './commands/user.js';
 
-const COMMANDS = [serve, demo, migrate, user, keys, catalog];
+const COMMANDS = [serve, demo, migrate, user, keys, catalog, outputs];
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
