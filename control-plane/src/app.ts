@@ -13,13 +13,20 @@ import authRoutes from './auth/routes.js';
 import type { SigningKeyRing } from './auth/signing-keys.js';
 import catalogRoutes from './catalog/routes.js';
 import type { Config } from './config/schema.js';
+import { loadGeneralisationPolicy } from './extracts/generalisation.js';
+import extractRoutes from './extracts/routes.js';
+import { ExtractService } from './extracts/service.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { installHealth } from './http/health.js';
 import { installMetrics } from './http/metrics.js';
 import { installApiPage, installOpenApi } from './http/openapi.js';
 import projectRoutes from './projects/routes.js';
 import { ProjectWorkflow } from './projects/workflow.js';
+import type { MasterKey } from './pseudonym/master-key.js';
+import logRoutes from './register/log-routes.js';
 import registerRoutes from './register/routes.js';
+import type { ObjectStore } from './storage/object-store.js';
+import webRoutes from './web/plugin.js';
 
 export interface AppDependencies {
   config: Config;
@@ -28,6 +35,8 @@ export interface AppDependencies {
   logger: Logger;
   /** Where every access and decision is appended, in the same transaction as the action. */
   auditLog?: TransparencyLog;
+  store: ObjectStore;
+  masterKey: () => Promise<MasterKey>;
 }
 
 /** Builds the control plane as a fastify instance without listening; tests call inject() on it. */
@@ -90,6 +99,22 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     workflow: new ProjectWorkflow(pool, log),
   });
   await app.register(registerRoutes, { prefix: '/api/v1/register', pool });
+  await app.register(logRoutes, { prefix: '/api/v1/log', pool, dataDir: config.dataDir });
+  const extracts = new ExtractService({
+    pool,
+    log,
+    store: deps.store,
+    masterKey: deps.masterKey,
+    policy: loadGeneralisationPolicy(),
+    logger: deps.logger,
+  });
+  app.addHook('onReady', async () => {
+    const interrupted = await extracts.recoverInterrupted();
+    if (interrupted > 0) app.log.warn({ interrupted }, 'extract jobs interrupted by a restart were failed');
+  });
+  app.addHook('onClose', () => extracts.settle());
+  await app.register(extractRoutes, { prefix: '/api/v1/projects', extracts });
   await installApiPage(app);
+  await app.register(webRoutes);
   return app;
 }

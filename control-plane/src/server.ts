@@ -6,8 +6,10 @@ import { buildApp } from './app.js';
 import { SigningKeyRing } from './auth/signing-keys.js';
 import type { Config } from './config/schema.js';
 import { type Database, openDatabase } from './db/database.js';
+import { masterKeySource } from './extracts/master-key-source.js';
 import { startPeriodicJobs } from './periodic-jobs.js';
 import { ProjectWorkflow } from './projects/workflow.js';
+import { openStorage } from './storage/open-store.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -26,7 +28,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   try {
     const signingKeys = await SigningKeyRing.open(signingKeyDir(config), config.auth.accessTokenTtlSeconds);
     const auditLog = new TransparencyLog();
-    const app = await buildApp({ config, pool: db.pool, signingKeys, logger, auditLog });
+    const storage = await openStorage(config);
+    const masterKey = masterKeySource(config);
+    const app = await buildApp({
+      config,
+      pool: db.pool,
+      signingKeys,
+      logger,
+      auditLog,
+      store: storage.store,
+      masterKey,
+    });
     const address = await app.listen({ host: config.http.host, port: config.http.port });
     const workflow = new ProjectWorkflow(db.pool, auditLog);
     const stopJobs = startPeriodicJobs(

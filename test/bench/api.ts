@@ -5,38 +5,17 @@
  * Prints {"req_per_s", "p99_ms"} on its last line.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp } from '../../control-plane/src/app.js';
-import { SigningKeyRing } from '../../control-plane/src/auth/signing-keys.js';
-import { loadConfig } from '../../control-plane/src/config/load.js';
-import { openDatabase } from '../../control-plane/src/db/database.js';
-import { createLogger } from '../../control-plane/src/logger.js';
-import { addAccount, login } from '../support/app.js';
-import { createTestDatabase, stopTestCluster } from '../support/postgres.js';
+import { addAccount, buildTestApp, login } from '../support/app.js';
+import { stopTestCluster } from '../support/postgres.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
-const database = await createTestDatabase();
-const dataDir = mkdtempSync(join(tmpdir(), 'klarsyn-bench-'));
-const config = loadConfig({
-  env: {},
-  overrides: {
-    dataDir,
-    'database.url': database.appUrl,
-    'database.migrationUrl': database.ownerUrl,
-    'http.port': 0,
-  },
-});
-const logger = createLogger('warn');
-const db = await openDatabase(config, logger);
-const signingKeys = await SigningKeyRing.open(join(dataDir, 'keys'), config.auth.accessTokenTtlSeconds);
-const app = await buildApp({ config, pool: db.pool, signingKeys, logger });
+const teardown: (() => unknown)[] = [];
+const { app, pool } = await buildTestApp({ teardown: (fn) => teardown.push(fn) }, { 'log.level': 'warn' });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
-await addAccount(db.pool, 'bench', [{ role: 'researcher' }]);
+await addAccount(pool, 'bench', [{ role: 'researcher' }]);
 const token = await login(app, 'bench');
 
 const autocannon = fileURLToPath(new URL('../../node_modules/autocannon/autocannon.js', import.meta.url));
@@ -65,8 +44,6 @@ const result = JSON.parse(output);
 if (result.non2xx > 0 || result.errors > 0)
   throw new Error(`non-2xx: ${result.non2xx}, errors: ${result.errors}`);
 
-await app.close();
-await db.close();
+for (const fn of teardown.reverse()) await fn();
 await stopTestCluster();
-rmSync(dataDir, { recursive: true, force: true });
 console.log(JSON.stringify({ req_per_s: Math.round(result.requests.average), p99_ms: result.latency.p99 }));

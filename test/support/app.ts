@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { loadConfig } from '../../control-plane/src/config/load.js';
 import type { Config } from '../../control-plane/src/config/schema.js';
 import { openDatabase } from '../../control-plane/src/db/database.js';
 import { createLogger } from '../../control-plane/src/logger.js';
+import { masterKeyFromBytes } from '../../control-plane/src/pseudonym/master-key.js';
+import { DirectoryStore } from '../../control-plane/src/storage/directory-store.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
 
 export interface TestApp {
@@ -20,6 +23,7 @@ export interface TestApp {
   signingKeys: SigningKeyRing;
   database: TestDatabase;
   dataDir: string;
+  store: DirectoryStore;
 }
 
 interface Teardown {
@@ -44,17 +48,29 @@ export async function buildTestApp(
       ...overrides,
     },
   });
-  const logger = createLogger('silent');
+  // KLARSYN_TEST_LOG=warn shows the app's logs when a test needs explaining.
+  const logger = createLogger(
+    (process.env.KLARSYN_TEST_LOG as Config['log']['level'] | undefined) ?? 'silent',
+  );
   const db = await openDatabase(config, logger);
   const signingKeys = await SigningKeyRing.open(join(dataDir, 'keys'), config.auth.accessTokenTtlSeconds);
-  const app = await buildApp({ config, pool: db.pool, signingKeys, logger });
+  const store = await DirectoryStore.open(join(dataDir, 'objects'));
+  const kek = masterKeyFromBytes(randomBytes(32));
+  const app = await buildApp({
+    config,
+    pool: db.pool,
+    signingKeys,
+    logger,
+    store,
+    masterKey: async () => kek,
+  });
   await app.ready();
   t.teardown(async () => {
     await app.close();
     await db.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  return { app, pool: db.pool, config, signingKeys, database, dataDir };
+  return { app, pool: db.pool, config, signingKeys, database, dataDir, store };
 }
 
 export const TEST_PASSWORD = 'correct horse battery staple';

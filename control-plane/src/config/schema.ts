@@ -70,6 +70,19 @@ export const configSchema = {
         },
       },
     },
+    keys: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        masterKeyFile: {
+          type: 'string',
+          minLength: 1,
+          description:
+            'Master key-encryption key (hex) wrapping every project key; also KLARSYN_MASTER_KEY. Embedded mode creates dataDir/keys/master.key',
+        },
+      },
+    },
     log: {
       type: 'object',
       additionalProperties: false,
@@ -139,6 +152,7 @@ export interface Config {
     loginWindowSeconds: number;
     oidc?: OidcConfig;
   };
+  keys: { masterKeyFile?: string };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   storage: {
     driver: 'directory' | 's3';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { KlarsynError } from '../errors.js';
@@ -46,4 +47,19 @@ export function parseGeneralisationPolicy(text: string): GeneralisationPolicy {
     defaults: Object.fromEntries(Object.entries(doc.defaults ?? {}).map(([k, v]) => [k, transform(v)])),
     variables: Object.fromEntries(Object.entries(doc.variables).map(([k, v]) => [k, transform(v)])),
   };
+}
+
+const DEFAULT_POLICY = new URL('../../../policies/generalisation/default.yaml', import.meta.url);
+const DEFAULT_POLICY_BUILT = new URL('../../../../policies/generalisation/default.yaml', import.meta.url);
+
+/** The shipped policy, found from both the source tree and the built dist tree. */
+export function loadGeneralisationPolicy(): GeneralisationPolicy {
+  for (const url of [DEFAULT_POLICY, DEFAULT_POLICY_BUILT]) {
+    try {
+      return parseGeneralisationPolicy(readFileSync(url, 'utf8'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+  throw new KlarsynError('internal', 'policies/generalisation/default.yaml not found');
 }

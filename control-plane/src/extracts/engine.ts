@@ -1,0 +1,198 @@
+import { createReadStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { KlarsynError } from '../errors.js';
+import { attachPseudonymFunction } from '../pseudonym/duckdb-function.js';
+import { PseudonymMap } from '../pseudonym/pseudonym-map.js';
+import type { SecretKey } from '../pseudonym/secret-key.js';
+import { deriveSubKey } from '../pseudonym/subkeys.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { Publication } from '../storage/publication.js';
+import type { ExtractFile, ExtractManifest } from './manifest.js';
+import type { ExtractPlan, PlannedTable } from './plan.js';
+import { spoolSource } from './source-files.js';
+import {
+  cohortSql,
+  ident,
+  kAnonymitySql,
+  literal,
+  mapCheckSql,
+  mapSql,
+  outputSql,
+  PERSON_PSEUDONYM,
+  RECORD_PSEUDONYM,
+  stageSql,
+} from './sql.js';
+
+export interface ExtractJob {
+  plan: ExtractPlan;
+  projectId: string;
+  version: number;
+  /** Where the version is published, e.g. projects/<id>/extracts/v3/. */
+  prefix: string;
+  store: ObjectStore;
+  secret: SecretKey;
+  keyVersion: number;
+  onProgress?: (stage: string, fraction: number) => void;
+}
+
+export interface BuiltExtract {
+  manifest: ExtractManifest;
+  /** Files are written; committing the manifest makes the version visible. */
+  publication: Publication;
+}
+
+/** A CPR-shaped value in an output column means something escaped pseudonymisation: fail closed. */
+const CPR_PATTERN = '(^|[^0-9])[0-9]{6}-?[0-9]{4}([^0-9]|$)';
+
+/**
+ * Builds one extract version with DuckDB in-process: spool the sources, select the cohort, stage
+ * approved columns of cohort rows in the period, pseudonymise through distinct-value maps,
+ * generalise, write Parquet, check, and upload. Nothing is visible until the caller commits.
+ */
+export async function buildExtract(job: ExtractJob): Promise<BuiltExtract> {
+  const progress = job.onProgress ?? (() => {});
+  const workDir = mkdtempSync(join(tmpdir(), 'klarsyn-extract-'));
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: '2',
+    temp_directory: join(workDir, 'spill'),
+  });
+  const db = await instance.connect();
+  let publication: Publication | undefined;
+  try {
+    progress('reading sources', 0.05);
+    const relations = new Map<string, string>();
+    for (const source of job.plan.sources)
+      relations.set(source.id, await spoolSource(job.store, source, workDir));
+    const relation = (s: { id: string }) => relations.get(s.id) as string;
+
+    progress('selecting the cohort', 0.3);
+    await db.run(cohortSql(job.plan, relation));
+    const cohortSize = Number((await one(db, 'SELECT count(*) AS n FROM cohort')).n);
+    if (cohortSize === 0)
+      throw new KlarsynError('validation_failed', 'the cohort definition matches no person');
+    for (const table of job.plan.tables) await db.run(stageSql(job.plan, table, relation));
+
+    progress('pseudonymising', 0.5);
+    await pseudonymise(db, job, 'person_pseudonym');
+    await pseudonymise(db, job, 'record_pseudonym');
+
+    progress('writing files', 0.7);
+    const outDir = join(workDir, 'out');
+    mkdirSync(outDir);
+    publication = await Publication.begin(job.store, job.prefix);
+    const files: ExtractFile[] = [];
+    for (const table of job.plan.tables) files.push(await writeTable(db, table, outDir, publication));
+    progress('done', 1);
+    const manifest: ExtractManifest = {
+      format: 'klarsyn-extract/1',
+      project: job.projectId,
+      version: job.version,
+      createdAt: new Date().toISOString(),
+      keyVersion: job.keyVersion,
+      synthetic: job.plan.sources.every((s) => s.synthetic),
+      period: job.plan.period,
+      cohortSize,
+      files,
+    };
+    return { manifest, publication };
+  } catch (e) {
+    await publication?.abort().catch(() => undefined);
+    throw e;
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+async function pseudonymise(
+  db: DuckDBConnection,
+  job: ExtractJob,
+  kind: 'person_pseudonym' | 'record_pseudonym',
+) {
+  const sql = mapSql(job.plan, kind);
+  if (!sql) return;
+  const key = deriveSubKey(job.secret, kind === 'person_pseudonym' ? 'person' : 'contact');
+  await attachPseudonymFunction(
+    db,
+    kind === 'person_pseudonym' ? PERSON_PSEUDONYM : RECORD_PSEUDONYM,
+    new PseudonymMap(key),
+  );
+  await db.run(sql);
+  const check = await one(db, mapCheckSql(kind));
+  if (Number(check.values) !== Number(check.pseudonyms)) {
+    throw new KlarsynError(
+      'internal',
+      `${check.values} distinct values gave ${check.pseudonyms} pseudonyms; extract stopped`,
+    );
+  }
+}
+
+async function writeTable(
+  db: DuckDBConnection,
+  table: PlannedTable,
+  outDir: string,
+  publication: Publication,
+): Promise<ExtractFile> {
+  const name = `${table.source.id}.parquet`;
+  const output = `output_${table.source.id}`;
+  await db.run(`CREATE TEMP TABLE ${ident(output)} AS ${outputSql(table)}`);
+  for (const c of table.columns) {
+    const column = `CAST(${ident(c.variable.name)} AS VARCHAR)`;
+    const pseudonym = c.transform.kind === 'person_pseudonym' || c.transform.kind === 'record_pseudonym';
+    // Pseudonym columns must hold nothing but pseudonyms; every other column no CPR-shaped value.
+    const bad = pseudonym
+      ? `NOT regexp_full_match(${column}, '[0-9a-f]{32}')`
+      : `regexp_matches(${column}, ${literal(CPR_PATTERN)})`;
+    const hits = await one(db, `SELECT count(*) AS n FROM ${ident(output)} WHERE ${bad}`);
+    if (Number(hits.n) > 0) {
+      throw new KlarsynError(
+        'internal',
+        `column ${table.source.id}.${c.variable.name} failed the identifier check; extract stopped`,
+      );
+    }
+  }
+  const path = join(outDir, name);
+  await db.run(`COPY ${ident(output)} TO ${literal(path)} (FORMAT parquet, COMPRESSION zstd)`);
+  const rows = Number((await one(db, `SELECT count(*) AS n FROM ${ident(output)}`)).n);
+  const k = kAnonymitySql(table, ident(output));
+  const kRow = k ? await one(db, k) : undefined;
+  const stored = await publication.put(name, createReadStream(path));
+  return {
+    name,
+    source: table.source.id,
+    sha256: stored.sha256,
+    size: stored.size,
+    rows,
+    columns: table.columns.map((c) => ({
+      name: c.variable.name,
+      type: c.variable.type,
+      transform: c.transform.kind,
+      ...(c.transform.kind === 'generalise'
+        ? {
+            generalisation:
+              typeof c.transform.rule === 'object' ? `column:${c.transform.rule.column}` : c.transform.rule,
+          }
+        : {}),
+    })),
+    ...(kRow
+      ? {
+          kAnonymity: {
+            quasiIdentifiers: table.columns
+              .filter((c) => c.variable.classification === 'quasi_identifier')
+              .map((c) => c.variable.name),
+            classes: Number(kRow.classes),
+            smallest: Number(kRow.smallest),
+            below5: Number(kRow.below_5),
+          },
+        }
+      : {}),
+  };
+}
+
+async function one(db: DuckDBConnection, sql: string): Promise<Record<string, unknown>> {
+  const reader = await db.runAndReadAll(sql);
+  return (reader.getRowObjects()[0] ?? {}) as Record<string, unknown>;
+}

@@ -1,0 +1,108 @@
+import type pg from 'pg';
+import type { ExtractManifest } from './manifest.js';
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+export type ExtractStatus = 'running' | 'published' | 'failed';
+
+export interface ExtractRecord {
+  id: string;
+  projectId: string;
+  version: number;
+  status: ExtractStatus;
+  stage: string;
+  progress: number;
+  requestedBy: string;
+  requestedAt: string;
+  finishedAt: string | null;
+  rows: number | null;
+  manifestSha256: string | null;
+  manifest: ExtractManifest | null;
+  error: string | null;
+}
+
+const COLUMNS = `id, project_id AS "projectId", version, status, stage, progress, requested_by AS "requestedBy",
+  requested_at AS "requestedAt", finished_at AS "finishedAt", rows::float8 AS rows, manifest_sha256 AS "manifestSha256",
+  manifest, error`;
+
+function toRecord(row: Record<string, unknown>): ExtractRecord {
+  return {
+    ...(row as unknown as ExtractRecord),
+    requestedAt: new Date(row.requestedAt as string).toISOString(),
+    finishedAt: row.finishedAt ? new Date(row.finishedAt as string).toISOString() : null,
+  };
+}
+
+/** Allocates the next version number under the project row's lock, so versions have no gaps or twins. */
+export async function insertExtract(
+  tx: pg.PoolClient,
+  projectId: string,
+  requestedBy: string,
+): Promise<ExtractRecord> {
+  await tx.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
+  const { rows } = await tx.query(
+    `INSERT INTO extracts (project_id, version, status, requested_by)
+     SELECT $1, coalesce(max(version), 0) + 1, 'running', $2 FROM extracts WHERE project_id = $1
+     RETURNING ${COLUMNS}`,
+    [projectId, requestedBy],
+  );
+  return toRecord(rows[0]);
+}
+
+export async function listExtracts(db: Queryable, projectId: string): Promise<ExtractRecord[]> {
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM extracts WHERE project_id = $1 ORDER BY version`, [
+    projectId,
+  ]);
+  return rows.map(toRecord);
+}
+
+export async function getExtract(
+  db: Queryable,
+  projectId: string,
+  version: number,
+): Promise<ExtractRecord | undefined> {
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM extracts WHERE project_id = $1 AND version = $2`, [
+    projectId,
+    version,
+  ]);
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+export async function setProgress(db: Queryable, id: string, stage: string, progress: number): Promise<void> {
+  await db.query(`UPDATE extracts SET stage = $2, progress = $3 WHERE id = $1 AND status = 'running'`, [
+    id,
+    stage,
+    progress,
+  ]);
+}
+
+export async function markPublished(
+  tx: pg.PoolClient,
+  id: string,
+  manifest: ExtractManifest,
+  manifestSha256: string,
+  rows: number,
+): Promise<void> {
+  await tx.query(
+    `UPDATE extracts SET status = 'published', stage = 'published', progress = 1, finished_at = now(),
+       manifest = $2, manifest_sha256 = $3, rows = $4 WHERE id = $1`,
+    [id, manifest, manifestSha256, rows],
+  );
+}
+
+export async function markFailed(tx: Queryable, id: string, error: string): Promise<void> {
+  await tx.query(
+    `UPDATE extracts SET status = 'failed', stage = 'failed', finished_at = now(), error = $2 WHERE id = $1`,
+    [id, error],
+  );
+}
+
+/** Jobs that were running when the process stopped; they are failed and may be requested again. */
+export async function interruptedExtracts(
+  db: Queryable,
+): Promise<{ id: string; projectId: string; version: number }[]> {
+  const { rows } = await db.query(
+    `SELECT id, project_id AS "projectId", version FROM extracts WHERE status = 'running'`,
+  );
+  return rows;
+}
