@@ -42,6 +42,8 @@ const EXPECTED: Record<string, Caller[]> = {
   'POST /api/v1/projects/{id}/decisions': ['steward'],
   'GET /api/v1/register/projects': ALL,
   'GET /api/v1/register/projects/{id}': ALL,
+  'GET /assets/{*}': ALL,
+  'GET /{*}': ALL,
 };
 
 /** Routes whose handler itself authenticates (by cookie), so an anonymous call that reaches it may get 401. */

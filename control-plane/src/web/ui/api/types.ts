@@ -1,0 +1,69 @@
+/**
+ * The shapes the API answers with, as the browser sees them. Domain types come from the server's
+ * pure modules (no I/O, so the role list can even be bundled), so a change there fails this build
+ * instead of a page at run time.
+ */
+
+import type { Principal, RoleGrant } from '../../../auth/principal.js';
+import type { Authority, Source } from '../../../catalog/model.js';
+import type { Application } from '../../../projects/application.js';
+import type { ProjectStatus } from '../../../projects/status.js';
+
+export type { Principal, Role, RoleGrant } from '../../../auth/principal.js';
+export { ROLES } from '../../../auth/principal.js';
+export type { Classification, Variable, VariableType } from '../../../catalog/model.js';
+export type { CohortCriterion, RequestedVariable } from '../../../projects/application.js';
+export type { Application, Authority, ProjectStatus, Source };
+
+export interface TokenResponse {
+  accessToken: string;
+  expiresIn: number;
+  principal: Principal;
+}
+
+export interface Decision {
+  authority: string;
+  decision: 'approved' | 'rejected';
+  reason: string;
+  decidedBy: string;
+  decidedAt: string;
+}
+
+export interface Project {
+  id: string;
+  applicant: string;
+  status: ProjectStatus;
+  revision: number;
+  application: Application;
+  authorities: string[];
+  /** Decisions on the current revision only; an amendment starts over. */
+  decisions: Decision[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Account {
+  id: string;
+  username: string;
+  displayName: string;
+  disabled: boolean;
+  roles: RoleGrant[];
+}
+
+/** A project as the public access register shows it: purpose and scope, never who decided. */
+export interface RegisteredProject {
+  id: string;
+  title: string;
+  purpose: string;
+  institution: string;
+  legalBasis: string;
+  authorities: string[];
+  sources: string[];
+  /** "source.variable" */
+  variables: string[];
+  period: { from: string; to: string };
+  deletionDate?: string;
+  status: ProjectStatus;
+  revision?: number;
+  decisions?: { authority: string; decision: 'approved' | 'rejected'; reason: string; decidedAt: string }[];
+}

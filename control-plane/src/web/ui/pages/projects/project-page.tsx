@@ -1,0 +1,95 @@
+import { useState } from 'preact/hooks';
+import { api } from '../../api/client.js';
+import { useSession } from '../../api/session.js';
+import type { Project, Source } from '../../api/types.js';
+import { ErrorAlert, Loading, Notice } from '../../components/alerts.js';
+import { ConfirmButton } from '../../components/confirm-button.js';
+import { Page } from '../../components/page.js';
+import { StatusBadge } from '../../components/status-badge.js';
+import { useResource } from '../../components/use-resource.js';
+import { useI18n } from '../../i18n/i18n.js';
+import { Link, useLocation } from '../../router.js';
+import { ApplicationSummary } from './application-summary.js';
+import { DecisionsTable } from './decisions-table.js';
+
+const WITHDRAWABLE = new Set(['draft', 'submitted', 'partially_approved', 'approved']);
+
+/** One project: where its approval stands, and what the applicant can do next. */
+export function ProjectPage({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { principal } = useSession();
+  const { query } = useLocation();
+  const [actionError, setActionError] = useState<unknown>();
+  const [done, setDone] = useState<'submitted' | 'withdrawn' | undefined>();
+  const [busy, setBusy] = useState(false);
+  const loaded = useResource(async () => {
+    const [project, sources] = await Promise.all([
+      api<Project>('GET', `/api/v1/projects/${id}`),
+      api<Source[]>('GET', '/api/v1/catalog/sources'),
+    ]);
+    return { project, sources };
+  }, [id]);
+
+  if (loaded.error !== undefined) {
+    return (
+      <Page title={t('project.title')}>
+        <ErrorAlert error={loaded.error} />
+      </Page>
+    );
+  }
+  if (!loaded.data) return <Loading />;
+  const { project, sources } = loaded.data;
+  const mine = principal?.accountId === project.applicant;
+
+  const act = async (action: 'submit' | 'withdraw') => {
+    setBusy(true);
+    setActionError(undefined);
+    try {
+      await api<Project>('POST', `/api/v1/projects/${id}/${action}`);
+      setDone(action === 'submit' ? 'submitted' : 'withdrawn');
+      loaded.reload();
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Page title={project.application.title}>
+      <p class="status-line">
+        {t('projects.status')}: <StatusBadge status={project.status} />
+      </p>
+      {query.get('saved') && !done && <Notice kind="success">{t('project.saved')}</Notice>}
+      {done && <Notice kind="success">{t(`project.done.${done}`)}</Notice>}
+      {actionError !== undefined && <ErrorAlert error={actionError} />}
+      {mine && (
+        <div class="actions">
+          {project.status === 'draft' && (
+            <>
+              <Link class="button secondary" href={`/projects/${id}/edit`}>
+                {t('project.edit')}
+              </Link>
+              <button type="button" disabled={busy} onClick={() => act('submit')}>
+                {t('project.submit')}
+              </button>
+            </>
+          )}
+          {WITHDRAWABLE.has(project.status) && (
+            <ConfirmButton
+              label={t('project.withdraw')}
+              question={t('project.withdrawQuestion')}
+              disabled={busy}
+              onConfirm={() => act('withdraw')}
+            />
+          )}
+        </div>
+      )}
+      {project.status === 'draft' && <p class="hint">{t('project.draftHint')}</p>}
+      <h2>{t('decisions.title')}</h2>
+      <DecisionsTable project={project} />
+      <h2>{t('project.application')}</h2>
+      <ApplicationSummary application={project.application} sources={sources} headingLevel={3} />
+    </Page>
+  );
+}

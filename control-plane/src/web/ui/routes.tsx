@@ -1,0 +1,66 @@
+import type { JSX } from 'preact';
+import type { Role } from './api/types.js';
+import type { MessageKey } from './i18n/i18n.js';
+import { AccountsPage } from './pages/admin/accounts.js';
+import { NewAccountPage } from './pages/admin/new-account.js';
+import { ApplyPage } from './pages/apply/apply-page.js';
+import { CatalogPage } from './pages/catalog/catalog-page.js';
+import { ComingLaterPage } from './pages/coming-later.js';
+import { HomePage } from './pages/home.js';
+import { LoginPage } from './pages/login.js';
+import { MyProjectsPage } from './pages/projects/my-projects.js';
+import { ProjectPage } from './pages/projects/project-page.js';
+import { RegisterPage } from './pages/register/register-page.js';
+import { RegisterProjectPage } from './pages/register/register-project-page.js';
+import { DecisionPage } from './pages/steward/decision-page.js';
+import { StewardQueuePage } from './pages/steward/queue.js';
+
+export interface PageRoute {
+  path: string;
+  render: (params: Record<string, string>) => JSX.Element;
+  /** Who may open the page; everyone when absent. The API enforces the same rule on the data. */
+  roles?: readonly Role[];
+  /** The label of the page's entry in the main navigation, if it has one. */
+  nav?: MessageKey;
+}
+
+/**
+ * Every page of the application, in navigation order. A later capability (extracts, workspaces,
+ * release reviews, the log) replaces its "coming later" row with its page.
+ */
+export const ROUTES: readonly PageRoute[] = [
+  { path: '/', render: () => <HomePage /> },
+  { path: '/catalog', render: () => <CatalogPage />, nav: 'nav.catalog' },
+  { path: '/register', render: () => <RegisterPage />, nav: 'nav.register' },
+  { path: '/register/:id', render: (p) => <RegisterProjectPage id={p.id as string} /> },
+  { path: '/log', render: () => <ComingLaterPage title="nav.log" />, nav: 'nav.log' },
+  { path: '/apply', render: () => <ApplyPage />, roles: ['researcher'], nav: 'nav.apply' },
+  { path: '/projects', render: () => <MyProjectsPage />, roles: ['researcher'], nav: 'nav.projects' },
+  {
+    path: '/projects/:id',
+    render: (p) => <ProjectPage id={p.id as string} />,
+    roles: ['researcher', 'admin'],
+  },
+  {
+    path: '/projects/:id/edit',
+    render: (p) => <ApplyPage draftId={p.id as string} />,
+    roles: ['researcher'],
+  },
+  {
+    path: '/workspaces',
+    render: () => <ComingLaterPage title="nav.workspaces" />,
+    roles: ['researcher'],
+    nav: 'nav.workspaces',
+  },
+  { path: '/steward', render: () => <StewardQueuePage />, roles: ['steward'], nav: 'nav.steward' },
+  { path: '/steward/:id', render: (p) => <DecisionPage id={p.id as string} />, roles: ['steward'] },
+  {
+    path: '/reviews',
+    render: () => <ComingLaterPage title="nav.reviews" />,
+    roles: ['reviewer'],
+    nav: 'nav.reviews',
+  },
+  { path: '/admin/accounts', render: () => <AccountsPage />, roles: ['admin'], nav: 'nav.accounts' },
+  { path: '/admin/accounts/new', render: () => <NewAccountPage />, roles: ['admin'] },
+  { path: '/login', render: () => <LoginPage /> },
+];
