@@ -2,6 +2,7 @@ import { createReadStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { Source } from '../catalog/model.js';
 import { KlarsynError } from '../errors.js';
 import { attachPseudonymFunction } from '../pseudonym/duckdb-function.js';
 import { PseudonymMap } from '../pseudonym/pseudonym-map.js';
@@ -63,8 +64,11 @@ export async function buildExtract(job: ExtractJob): Promise<BuiltExtract> {
   try {
     progress('reading sources', 0.05);
     const relations = new Map<string, string>();
-    for (const source of job.plan.sources)
-      relations.set(source.id, await spoolSource(job.store, source, workDir));
+    for (const source of job.plan.sources) {
+      const relation = await spoolSource(job.store, source, workDir);
+      await checkSourceColumns(db, source, relation);
+      relations.set(source.id, relation);
+    }
     const relation = (s: { id: string }) => relations.get(s.id) as string;
 
     progress('selecting the cohort', 0.3);
@@ -190,6 +194,31 @@ async function writeTable(
         }
       : {}),
   };
+}
+
+/**
+ * Reads a source's column names before any row: unreadable files and missing catalog columns give a
+ * clear error naming the source and columns. DuckDB's own messages are not passed on, since
+ * conversion errors can quote cell values.
+ */
+async function checkSourceColumns(db: DuckDBConnection, source: Source, relation: string): Promise<void> {
+  let columns: string[];
+  try {
+    const reader = await db.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`);
+    columns = reader.getRowObjects().map((r) => String(r.column_name));
+  } catch {
+    throw new KlarsynError(
+      'validation_failed',
+      `source ${source.id}: its files under ${source.location} cannot be read as Parquet or CSV`,
+    );
+  }
+  const missing = source.variables.map((v) => v.name).filter((name) => !columns.includes(name));
+  if (missing.length > 0) {
+    throw new KlarsynError(
+      'validation_failed',
+      `source ${source.id} lacks the catalog columns ${missing.join(', ')}`,
+    );
+  }
 }
 
 async function one(db: DuckDBConnection, sql: string): Promise<Record<string, unknown>> {

@@ -226,3 +226,29 @@ t.test(
     );
   },
 );
+
+t.test(
+  'invariant 7: corrupt files or a missing CPR column fail the job clearly and leave nothing visible',
+  async (t) => {
+    const { app, store, id, anna } = await approvedProject(t);
+    await store.put('registers/lmdb/part-0.parquet', Buffer.from('PAR1 this is not parquet'));
+    await app.inject({ method: 'POST', url: `/api/v1/projects/${id}/extracts`, headers: anna });
+    const corrupt = await waitForExtract(app, anna, id, 1);
+    t.equal(corrupt.status, 'failed');
+    t.match(corrupt.error, /source lmdb: its files under registers\/lmdb\/ cannot be read/);
+    const visible = [];
+    for await (const o of store.list(`projects/${id}/extracts/`)) visible.push(o.key);
+    t.same(visible, [], 'no partial extract is left');
+
+    await writeRegisterFixtures(store);
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    const file = join(mkdtempSync(join(tmpdir(), 'klarsyn-nocpr-')), 'bef.parquet');
+    await db.run(`COPY (SELECT 'K' AS koen, 2020 AS year) TO '${file}' (FORMAT parquet)`);
+    db.closeSync();
+    await store.put('registers/bef/part-0.parquet', readFileSync(file));
+    await app.inject({ method: 'POST', url: `/api/v1/projects/${id}/extracts`, headers: anna });
+    const missing = await waitForExtract(app, anna, id, 2);
+    t.equal(missing.status, 'failed');
+    t.match(missing.error, /source bef lacks the catalog columns pnr, foed_dag/);
+  },
+);
