@@ -46,6 +46,7 @@ const TABLE_RULES: TableRule[] = [
 /** Rules that look for one person per row, run again on wide tables read column-wise. */
 const ROW_RULES: TableRule[] = [identifierColumns, cohortRows, dayDates];
 
+const IDENTIFIER_RULES = new Set(['pseudonym', 'cpr-number']);
 const TABLE_KINDS = new Set(['frequency', 'magnitude', 'histogram', 'regression']);
 
 interface CheckedFile {
@@ -128,11 +129,10 @@ export function checkOutputs(request: CheckRequest): CheckReport {
   const checked = request.files.map((file) => {
     const entry = entryFor(metadata, file.path);
     const c = prepare(file, entry);
-    // Text scans already report identifiers in JSON and HTML; their tables add only other rules' findings.
-    const scanned = new Set(c.read.findings.map((f) => f.rule));
-    const fromTables = c.tables
-      .flatMap(tableFindings)
-      .filter((f) => !scanned.has(f.rule) || c.read.kind === 'table');
+    // Text scans already report identifiers in JSON and HTML; their tables repeat them only when the
+    // text hid them (character references, JSON escapes).
+    const scanned = new Set(c.read.findings.filter((f) => IDENTIFIER_RULES.has(f.rule)).map((f) => f.rule));
+    const fromTables = c.tables.flatMap(tableFindings).filter((f) => !scanned.has(f.rule));
     c.findings = [...c.read.findings, ...fromTables, ...metadataFindings(entry, c.tables)];
     return c;
   });

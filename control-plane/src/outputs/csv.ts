@@ -10,7 +10,9 @@ const CR = 13;
 const LF = 10;
 const DELIMITERS = [',', ';', '\t', '|'];
 
-export class CsvError extends Error {}
+export class CsvError extends Error {
+  override name = 'CsvError';
+}
 
 const isEnd = (c: number, sep: number) => c === sep || c === LF || c === CR;
 
