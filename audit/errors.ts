@@ -10,6 +10,8 @@ export type AuditErrorCode =
   | 'malformed_checkpoint'
   | 'malformed_event'
   | 'malformed_request'
+  | 'malformed_response'
+  | 'unavailable'
   | 'ambiguous_key'
   | 'invalid_signature'
   | 'no_verified_signature'

@@ -2,6 +2,7 @@
  * klarsyn/audit: verification of the Klarsyn transparency log for third parties and browsers.
  * Pure code (SHA-256 and Ed25519 from @noble), no I/O; fetchers and trust material are values.
  */
+
 export {
   type Checkpoint,
   formatCheckpoint,
@@ -13,6 +14,12 @@ export {
   type VerifyCheckpointOptions,
   verifyCheckpoint,
 } from './checkpoint.js';
+export {
+  type Fetch,
+  type HttpLogClient,
+  httpLogClient,
+  type InclusionResponse,
+} from './client/http-log-client.js';
 export { bytesEqual, fromBase64, toBase64 } from './encoding.js';
 export { AuditError, type AuditErrorCode, isAuditError } from './errors.js';
 export { canonicalJson, decodeEvent, encodeEvent, type LogEvent, MAX_EVENT_BYTES } from './event.js';

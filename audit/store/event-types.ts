@@ -1,4 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import { fromUtf8 } from '../encoding.js';
 import { AuditError } from '../errors.js';
 import { checkEventEnvelope, encodeEvent, type LogEvent } from '../event.js';
 
@@ -14,8 +15,11 @@ export interface EventTypeDefinition {
   details: Record<string, unknown>;
 }
 
-/** The log is public: a Danish CPR number (DDMMYY-SSSS or 10 digits) must never reach it. */
-const CPR = /(?<!\d)\d{6}-?\d{4}(?!\d)/;
+/**
+ * The log is public: a Danish CPR number (DDMMYY-SSSS or 10 digits) must never reach it. Bounded
+ * by non-alphanumerics, so a run of ten digits inside a hex hash (common) is not mistaken for one.
+ */
+const CPR = /(?<![0-9A-Za-z])\d{6}-?\d{4}(?![0-9A-Za-z])/;
 
 export class EventTypeRegistry {
   private readonly ajv = new Ajv({ allErrors: true, strict: true });
@@ -67,7 +71,7 @@ export class EventTypeRegistry {
       );
     }
     const bytes = encodeEvent(event);
-    if (CPR.test(new TextDecoder().decode(bytes))) {
+    if (CPR.test(fromUtf8(bytes))) {
       throw new AuditError(
         'malformed_event',
         'event contains what looks like a CPR number; the log is public',

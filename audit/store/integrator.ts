@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { parseCheckpoint, signCheckpoint } from '../checkpoint.js';
+import { parseCheckpoint, signCheckpoint, verifyCheckpoint } from '../checkpoint.js';
 import { AuditError } from '../errors.js';
 import type { SignerKey } from '../note/keys.js';
 import { integrate } from '../tiles/integrate.js';
@@ -66,7 +66,10 @@ export class Integrator {
     return batch;
   }
 
-  /** Signs the current tree if its size has no checkpoint yet (the empty log at first start). */
+  /**
+   * Checks that the stored log is this origin's and was signed with this key, then signs the
+   * current tree if its size has no checkpoint yet (the empty log at first start).
+   */
   async ensureCheckpoint(): Promise<void> {
     const batch = await this.inTransaction(async (tx) => {
       // Lock first: the next statement's snapshot then sees every committed checkpoint.
@@ -78,9 +81,13 @@ export class Integrator {
         [size],
       );
       const row = rows[0] as { latest: string | null; signed: boolean };
-      const stored = row.latest === null ? undefined : parseCheckpoint(row.latest).origin;
-      if (stored !== undefined && stored !== this.options.origin) {
-        throw new AuditError('origin_mismatch', `the stored log is ${stored}, not ${this.options.origin}`);
+      // One log, one key: a replica started with another origin or key must not sign.
+      if (row.latest !== null) {
+        const stored = parseCheckpoint(row.latest).origin;
+        if (stored !== this.options.origin) {
+          throw new AuditError('origin_mismatch', `the stored log is ${stored}, not ${this.options.origin}`);
+        }
+        verifyCheckpoint(row.latest, [this.options.signer.text]);
       }
       return row.signed ? undefined : this.publish(tx, size, []);
     });
@@ -105,8 +112,14 @@ export class Integrator {
   }
 
   private async run(): Promise<void> {
-    await this.guard(() => this.ensureCheckpoint());
+    let checked = false;
     while (this.running) {
+      // Nothing is signed until the stored log is known to be this origin's and this key's.
+      if (!checked) {
+        checked = (await this.guard(() => this.ensureCheckpoint())) !== null;
+        if (!checked) await this.sleep(this.idleMs * 20);
+        continue;
+      }
       const batch = await this.guard(() => this.integrateOnce());
       if (batch === undefined || batch === null)
         await this.sleep(batch === null ? this.idleMs * 20 : this.idleMs);

@@ -1,7 +1,12 @@
 import type pg from 'pg';
 import type { LogEvent } from '../event.js';
-import { leafHash } from '../merkle/hash.js';
 import { type EventTypeRegistry, eventTypes } from './event-types.js';
+
+/** One statement appends any number of events, in array order. */
+export const APPEND_SQL = {
+  name: 'tlog_append',
+  text: 'INSERT INTO tlog_pending (data) SELECT * FROM unnest($1::bytea[])',
+} as const;
 
 /** What a domain supplies; the log stamps the time. */
 export interface NewEvent {
@@ -14,20 +19,34 @@ export interface NewEvent {
 
 export interface Appended {
   event: LogEvent;
-  /** RFC 9162 leaf hash: identifies the entry before it has an index. */
-  leafHash: Uint8Array;
+  /** The entry's bytes (canonical JSON); leafHash(data) identifies it before it has an index. */
+  data: Uint8Array;
 }
 
 /**
- * Appending is one INSERT into tlog_pending on the caller's connection, so the event commits or
- * rolls back with the caller's transaction (log before access, DESIGN.md invariant 4). The
- * integrator later gives committed events their index and a signed checkpoint.
+ * Appending is one INSERT into tlog_pending on the caller's connection, so the events commit or
+ * roll back with the caller's transaction (log before access, DESIGN.md invariant 4). The
+ * integrator later gives committed events their indices and a signed checkpoint.
  */
 export class TransparencyLog {
-  constructor(private readonly types: EventTypeRegistry = eventTypes) {}
+  constructor(readonly types: EventTypeRegistry = eventTypes) {}
 
   /** `tx` is the caller's transaction client; pass a pool only for an event with no other write. */
   async append(event: NewEvent, tx: pg.ClientBase | pg.Pool): Promise<Appended> {
+    const [appended] = await this.appendMany([event], tx);
+    return appended as Appended;
+  }
+
+  /** Several events in one statement, in this order. Validation fails before anything is written. */
+  async appendMany(events: readonly NewEvent[], tx: pg.ClientBase | pg.Pool): Promise<Appended[]> {
+    const prepared = events.map((e) => this.prepare(e));
+    if (prepared.length === 0) return [];
+    await tx.query({ ...APPEND_SQL, values: [prepared.map((p) => p.data)] });
+    return prepared;
+  }
+
+  /** Validates and encodes an event into its leaf bytes. */
+  prepare(event: NewEvent): Appended {
     const full: LogEvent = {
       type: event.type,
       time: new Date().toISOString(),
@@ -36,13 +55,6 @@ export class TransparencyLog {
       subject: event.subject ?? null,
       details: event.details,
     };
-    const data = this.types.encode(full);
-    const hash = leafHash(data);
-    await tx.query({
-      name: 'tlog_append',
-      text: 'INSERT INTO tlog_pending (leaf_hash, data) VALUES ($1, $2)',
-      values: [hash, data],
-    });
-    return { event: full, leafHash: hash };
+    return { event: full, data: this.types.encode(full) };
   }
 }

@@ -1,13 +1,16 @@
 import t from 'tap';
 import {
   decodeEvent,
+  generateKey,
   leafHash,
   MemoryTree,
   monitorLog,
+  parseSignerKey,
   verifyCheckpoint,
   verifyConsistency,
   verifyInclusion,
 } from '../../../audit/index.js';
+import { Integrator } from '../../../audit/store/integrator.js';
 import { logFixture, ORIGIN, storeClient, testEvent } from './support.js';
 
 t.test('invariant 4: an event commits or rolls back with the action it records', async (t) => {
@@ -25,7 +28,7 @@ t.test('invariant 4: an event commits or rolls back with the action it records',
   const entries = await f.reader.entries(0, 10);
   t.equal(entries.length, 1, 'only the committed event is in the log');
   t.same(decodeEvent(entries[0]?.data as Uint8Array).details, { n: 2 });
-  t.same(leafHash(entries[0]?.data as Uint8Array), appended.leafHash);
+  t.same(entries[0]?.data, Buffer.from(appended.data));
 });
 
 t.test('integration assigns contiguous indices and signs a checkpoint per batch', async (t) => {
@@ -80,7 +83,7 @@ t.test('invariant 4: as the app role, the log tables cannot be rewritten', async
     "UPDATE tlog_entries SET data = '\\x7b7d' WHERE idx = 0",
     'DELETE FROM tlog_entries WHERE idx = 1',
     'TRUNCATE tlog_entries',
-    "INSERT INTO tlog_entries (idx, leaf_hash, data) VALUES (2, decode(repeat('00', 32), 'hex'), '\\x7b7d')",
+    "INSERT INTO tlog_entries (idx, data) VALUES (2, '\\x7b7d')",
     'UPDATE tlog_checkpoints SET note = note',
     'DELETE FROM tlog_checkpoints',
     'TRUNCATE tlog_checkpoints',
@@ -117,4 +120,19 @@ t.test('events outside their schema never enter the log', async (t) => {
     await t.rejects(f.log.append(e, f.app), { code: 'malformed_event' }, JSON.stringify(e));
   const { rows } = await f.app.query('SELECT count(*)::int AS n FROM tlog_pending');
   t.equal(rows[0].n, 0);
+});
+
+t.test('an integrator with another origin or key refuses to sign for the stored log', async (t) => {
+  const f = await logFixture(t);
+  await f.integrator.ensureCheckpoint();
+  const otherKey = new Integrator(f.app, {
+    origin: ORIGIN,
+    signer: parseSignerKey(generateKey(ORIGIN).signerKey),
+  });
+  await t.rejects(otherKey.ensureCheckpoint(), { code: 'no_verified_signature' });
+  const otherOrigin = new Integrator(f.app, {
+    origin: 'elsewhere/log',
+    signer: parseSignerKey(generateKey('elsewhere/log').signerKey),
+  });
+  await t.rejects(otherOrigin.ensureCheckpoint(), { code: 'origin_mismatch' });
 });
