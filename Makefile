@@ -4,9 +4,11 @@ BENCH ?=
 
 .PHONY: setup build run test typecheck lint format bench dev-infra dev-up dev-down
 
-# npm ci only when the lock file changed since the last install.
+# Installs only when package.json or the lock file changed since the last install. `npm install`
+# rather than `npm ci`: it keeps the locked versions but also fills in platform packages a lock
+# written on another machine lacks, instead of refusing.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-fund --no-audit
+	npm install --no-fund --no-audit
 	@touch $@
 
 setup: node_modules/.installed build
