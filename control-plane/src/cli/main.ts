@@ -4,12 +4,14 @@ import { VERSION } from '../version.js';
 import * as catalog from './commands/catalog.js';
 import * as demo from './commands/demo.js';
 import * as keys from './commands/keys.js';
+import * as log from './commands/log.js';
 import * as migrate from './commands/migrate.js';
 import * as outputs from './commands/outputs.js';
 import * as serve from './commands/serve.js';
 import * as user from './commands/user.js';
+import * as witness from './commands/witness.js';
 
-const COMMANDS = [serve, demo, migrate, user, keys, catalog, outputs];
+const COMMANDS = [serve, demo, migrate, user, keys, catalog, outputs, log, witness];
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
