@@ -24,7 +24,7 @@ export function AccountMenu() {
   return (
     <div class="account-menu">
       <span>
-        {t('auth.signedInAs', { user: principal.username })} <span class="roles">{roles}</span>
+        {t('auth.signedInAs', { user: principal.username })} <span class="roles">({roles})</span>
       </span>
       <button
         type="button"

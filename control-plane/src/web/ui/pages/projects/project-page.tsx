@@ -22,6 +22,8 @@ export function ProjectPage({ id }: { id: string }) {
   const [actionError, setActionError] = useState<unknown>();
   const [done, setDone] = useState<'submitted' | 'withdrawn' | undefined>();
   const [busy, setBusy] = useState(false);
+  // The project as the last action left it; the API answers every action with the whole project.
+  const [changed, setChanged] = useState<Project>();
   const loaded = useResource(async () => {
     const [project, sources] = await Promise.all([
       api<Project>('GET', `/api/v1/projects/${id}`),
@@ -38,16 +40,16 @@ export function ProjectPage({ id }: { id: string }) {
     );
   }
   if (!loaded.data) return <Loading />;
-  const { project, sources } = loaded.data;
+  const { sources } = loaded.data;
+  const project = changed ?? loaded.data.project;
   const mine = principal?.accountId === project.applicant;
 
   const act = async (action: 'submit' | 'withdraw') => {
     setBusy(true);
     setActionError(undefined);
     try {
-      await api<Project>('POST', `/api/v1/projects/${id}/${action}`);
+      setChanged(await api<Project>('POST', `/api/v1/projects/${id}/${action}`));
       setDone(action === 'submit' ? 'submitted' : 'withdrawn');
-      loaded.reload();
     } catch (e) {
       setActionError(e);
     } finally {
