@@ -7,6 +7,9 @@
 #   bash infra/dev/build.sh                 # build everything that is missing
 #   bash infra/dev/build.sh kube etcd       # only some: minio kwok etcd kube
 #   bash infra/dev/build.sh --check         # exit 1 (listing them) if any binary is missing
+#   bash infra/dev/build.sh --prune         # build, then delete the Go caches (~6.5 GB), keeping
+#                                           # only the binaries (~0.4 GB); a pin change then
+#                                           # rebuilds from scratch
 #
 # Sourcing this file only defines the pins and binary paths (up.sh does that).
 
@@ -180,6 +183,8 @@ check() {
 
 main() {
   if [[ "${1:-}" == "--check" ]]; then check; return; fi
+  local prune=false
+  if [[ "${1:-}" == "--prune" ]]; then prune=true; shift; fi
   command -v go >/dev/null || { log "go is not on PATH; Go >= 1.26 is needed"; exit 1; }
   mkdir -p "$KLARSYN_BIN"
   # One build at a time per cache: the machine has two cores and the outputs share names.
@@ -195,6 +200,10 @@ main() {
       *) log "unknown target '$target' (minio, kwok, etcd, kube)"; exit 2 ;;
     esac
   done
+  if [[ "$prune" == true ]]; then
+    log "pruning the Go module and build caches in $KLARSYN_CACHE/go"
+    rm -rf "$KLARSYN_CACHE/go"
+  fi
   log "done in $(fmt_duration $((SECONDS - started))); cache $KLARSYN_CACHE uses $(du -sh "$KLARSYN_CACHE" | cut -f1)"
 }
 

@@ -30,7 +30,7 @@ for service in "${stopped[@]}"; do
 done
 
 rm -rf "$TMPFS_DIR" "$PID_DIR" "$KUBECONFIG_FILE" "$MINIO_ENV_FILE" "$PKI_DIR" \
-  "$STATE_DIR/kube-controller-manager.kubeconfig"
+  "$STATE_DIR/kube-controller-manager.kubeconfig" "$OWNED_MARKER"
 if ((${#stopped[@]})) || [[ "$quiet" == false ]]; then
   say "stopped: ${stopped[*]:-nothing was running}"
 fi

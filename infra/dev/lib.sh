@@ -10,6 +10,11 @@ LOG_DIR="$STATE_DIR/logs"
 PID_DIR="$STATE_DIR/pids"
 KUBECONFIG_FILE="$STATE_DIR/kubeconfig"
 MINIO_ENV_FILE="$STATE_DIR/minio.env"
+# up.sh holds UP_LOCK while starting; with-services.sh sessions hold USERS_LOCK shared while their
+# command runs; OWNED_MARKER says a with-services session (not `make dev-up`) started the services.
+UP_LOCK="$STATE_DIR/up.lock"
+USERS_LOCK="$STATE_DIR/users.lock"
+OWNED_MARKER="$STATE_DIR/started-by-with-services"
 # Throwaway data (etcd, MinIO objects) on tmpfs, one folder per state dir so two checkouts do not
 # share it.
 TMPFS_DIR="/dev/shm/klarsyn-dev-$(printf '%s' "$STATE_DIR" | cksum | cut -d' ' -f1)"

@@ -9,6 +9,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$DEV_DIR/pki.sh"
 
 started_at=$SECONDS
+# One start at a time: a second caller waits, then finds everything up.
+mkdir -p "$STATE_DIR"
+exec 8>"$UP_LOCK"
+flock 8
 
 if all_healthy; then
   say "already up (kubeconfig: $KUBECONFIG_FILE, MinIO: http://127.0.0.1:$MINIO_PORT)"
@@ -52,7 +56,8 @@ fail() {
 start() {
   local name="$1"
   shift
-  setsid "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  # (closing the lock descriptors, which the servers would otherwise hold for their lifetime)
+  setsid "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null 8>&- 9>&- &
   echo $! >"$PID_DIR/$name.pid"
 }
 

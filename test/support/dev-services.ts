@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Client } from 'minio';
 
-export const DEV_STATE_DIR = fileURLToPath(new URL('../../infra/dev/.state/', import.meta.url));
+/** infra/dev/.state, or KLARSYN_DEV_STATE when up.sh was told to keep its state elsewhere. */
+export const DEV_STATE_DIR =
+  process.env.KLARSYN_DEV_STATE || fileURLToPath(new URL('../../infra/dev/.state/', import.meta.url));
 
 const START_HINT =
   'start them with `make dev-up` (or run the tests through `bash infra/dev/with-services.sh npx tap ...`), ' +

@@ -72,17 +72,16 @@ t.test('a user bound to a narrow Role is refused outside it', async (t) => {
   const allowed = await narrow.readNamespacedConfigMap({ namespace: home, name: 'visible' });
   t.equal(allowed.data?.a, '1', 'may read configmaps in its namespace');
 
-  const refusals = {
-    'write a configmap in its namespace': narrow.createNamespacedConfigMap({
-      namespace: home,
-      body: { metadata: { name: 'nope' } },
-    }),
-    'read secrets in its namespace': narrow.listNamespacedSecret({ namespace: home }),
-    'read configmaps in another namespace': narrow.listNamespacedConfigMap({ namespace: elsewhere }),
-    'list namespaces': narrow.listNamespace(),
+  // Thunks, so each request starts only when awaited (an early refusal must not go unhandled).
+  const refusals: Record<string, () => Promise<unknown>> = {
+    'write a configmap in its namespace': () =>
+      narrow.createNamespacedConfigMap({ namespace: home, body: { metadata: { name: 'nope' } } }),
+    'read secrets in its namespace': () => narrow.listNamespacedSecret({ namespace: home }),
+    'read configmaps in another namespace': () => narrow.listNamespacedConfigMap({ namespace: elsewhere }),
+    'list namespaces': () => narrow.listNamespace(),
   };
   for (const [what, request] of Object.entries(refusals)) {
-    const refused = await refusal(request);
+    const refused = await refusal(request());
     t.equal(refused.status, 403, `may not ${what}`);
     t.equal(refused.reason, 'Forbidden');
   }
