@@ -51,13 +51,14 @@ export async function newVisitor(browser: Browser, baseURL: string, locale = 'da
   const context = await browser.newContext({ baseURL, locale, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const visitor: Visitor = { context, page, problems: [], tokens: [] };
-  page.on('pageerror', (e) => visitor.problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
+  // Listening on the context covers every tab the person opens.
+  context.on('weberror', (e) => visitor.problems.push(`page error: ${e.error().message}`));
+  context.on('console', (m) => {
     if (m.type() === 'error' && /Content.Security.Policy|Refused to/i.test(m.text())) {
       visitor.problems.push(`CSP: ${m.text()}`);
     }
   });
-  page.on('response', async (res) => {
+  context.on('response', async (res) => {
     if (/\/api\/v1\/auth\/(login|refresh)$/.test(res.url()) && res.ok()) {
       visitor.tokens.push((await res.json()).accessToken);
     }

@@ -20,9 +20,12 @@ export interface Klarsyn {
  * The control plane as `klarsyn demo` runs it (demo accounts, the synthetic catalog, one approved
  * sample project), built in this process on a fresh database and listening on a free port.
  */
-export async function startKlarsyn(t: Parameters<typeof buildTestApp>[0]): Promise<Klarsyn> {
+export async function startKlarsyn(
+  t: Parameters<typeof buildTestApp>[0],
+  config: Parameters<typeof buildTestApp>[1] = {},
+): Promise<Klarsyn> {
   ensureWebBuilt();
-  const { app, pool } = await buildTestApp(t);
+  const { app, pool } = await buildTestApp(t, config);
   // Published here from the repository path: seedDemo finds its catalog file only from the built tree.
   const catalog = parseCatalogFile(readFileSync('policies/catalog/synthetic-registers.yaml', 'utf8'));
   await inTransaction(pool, (tx) => publishCatalog(tx, new TransparencyLog(), catalog, 'operator:e2e'));
