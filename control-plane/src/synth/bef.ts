@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type ColumnBuffer, ColumnarWriter } from './columnar-writer.js';
+import { ColumnarWriter, type ColumnBuffer } from './columnar-writer.js';
 import { dayOf, NO_DATE, NONE, type Population } from './population.js';
 
 /** BEF: one row per person resident on 1 January of each year in the coverage. */

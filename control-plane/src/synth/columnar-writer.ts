@@ -26,8 +26,18 @@ export interface ColumnSpec<N extends string = string> {
   type: ColumnType;
 }
 
-const DUCK_TYPES: Record<ColumnType, DuckDBType> = { varchar: VARCHAR, integer: INTEGER, date: DATE, double: DOUBLE };
-const SQL_TYPES: Record<ColumnType, string> = { varchar: 'VARCHAR', integer: 'INTEGER', date: 'DATE', double: 'DOUBLE' };
+const DUCK_TYPES: Record<ColumnType, DuckDBType> = {
+  varchar: VARCHAR,
+  integer: INTEGER,
+  date: DATE,
+  double: DOUBLE,
+};
+const SQL_TYPES: Record<ColumnType, string> = {
+  varchar: 'VARCHAR',
+  integer: 'INTEGER',
+  date: 'DATE',
+  double: 'DOUBLE',
+};
 const WIDTH: Record<ColumnType, number> = { varchar: 16, integer: 4, date: 4, double: 8 };
 export const MAX_INLINE = 12;
 
@@ -113,14 +123,22 @@ export class ColumnarWriter<N extends string = string> {
 
   private flushChunk(): void {
     if (this.rows === 0) return;
-    const chunk = duckdb.create_data_chunk(this.specs.map((s) => DUCK_TYPES[s.type].toLogicalType().logical_type));
+    const chunk = duckdb.create_data_chunk(
+      this.specs.map((s) => DUCK_TYPES[s.type].toLogicalType().logical_type),
+    );
     this.columns.forEach((column, i) => {
       const vector = duckdb.data_chunk_get_vector(chunk, i);
       const width = WIDTH[column.type];
       duckdb.copy_data_to_vector(vector, 0, column.bytes.buffer, 0, this.rows * width);
       if (column.hasNulls) {
         duckdb.vector_ensure_validity_writable(vector);
-        duckdb.copy_data_to_vector_validity(vector, 0, column.validity.buffer, 0, Math.ceil(this.rows / 64) * 8);
+        duckdb.copy_data_to_vector_validity(
+          vector,
+          0,
+          column.validity.buffer,
+          0,
+          Math.ceil(this.rows / 64) * 8,
+        );
       }
       column.reset();
     });

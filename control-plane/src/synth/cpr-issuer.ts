@@ -19,34 +19,38 @@ export function centuryDigits(year: number): number[] {
 }
 
 export class CprIssuer {
-  private readonly next = new Map<string, number>();
+  private readonly next = new Map<number, number>();
 
   /**
-   * A new CPR number for a birth date (UTC date) and sex; `failMod11` gives one of the numbers that
-   * do not pass modulus 11. Null when the date's serials are exhausted (thousands per date).
+   * A new CPR number for a birth date and sex; `failMod11` gives one of the numbers that do not
+   * pass modulus 11. Null when the date's serials are exhausted (hundreds per date and sex).
    */
-  issue(birth: Date, male: boolean, failMod11: boolean): string | null {
-    const year = birth.getUTCFullYear();
-    const date =
-      String(birth.getUTCDate()).padStart(2, '0') +
-      String(birth.getUTCMonth() + 1).padStart(2, '0') +
-      String(year % 100).padStart(2, '0');
+  issue(year: number, month: number, day: number, male: boolean, failMod11: boolean): string | null {
+    const yy = year % 100;
+    const date = [
+      Math.floor(day / 10),
+      day % 10,
+      Math.floor(month / 10),
+      month % 10,
+      Math.floor(yy / 10),
+      yy % 10,
+    ];
+    let dateSum = 0;
+    for (let i = 0; i < 6; i++) dateSum += (date[i] as number) * (WEIGHTS[i] as number);
     const centuries = centuryDigits(year);
-    const key = `${date}${male ? 'M' : 'F'}${failMod11 ? 'x' : ''}`;
-    let k = this.next.get(key) ?? 0;
+    const key = (((year * 13 + month) * 32 + day) * 2 + (male ? 1 : 0)) * 2 + (failMod11 ? 1 : 0);
     const prefixes = centuries.length * 100;
+    let k = this.next.get(key) ?? 0;
     for (; k < prefixes; k++) {
       // Spread consecutive persons over the serials rather than counting up from 0000.
       const p = (k * 37) % prefixes;
-      const serial = `${centuries[Math.floor(p / 100)]}${String(p % 100).padStart(2, '0')}`;
-      const digits = date + serial;
-      let sum = 0;
-      for (let i = 0; i < 9; i++) sum += (digits.charCodeAt(i) - 48) * (WEIGHTS[i] as number);
+      const century = centuries[Math.floor(p / 100)] as number;
+      const sum = dateSum + century * 4 + Math.floor((p % 100) / 10) * 3 + (p % 10) * 2;
       const check = (11 - (sum % 11)) % 11;
       const last = failMod11 ? lastFailing(check, male) : check;
       if (last === null || last > 9 || last % 2 !== (male ? 1 : 0)) continue;
       this.next.set(key, k + 1);
-      return digits + String(last);
+      return `${date.join('')}${century}${String(p % 100).padStart(2, '0')}${last}`;
     }
     this.next.set(key, k);
     return null;

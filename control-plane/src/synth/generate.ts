@@ -88,7 +88,8 @@ export async function generateSynthetic(
       const dir = join(options.out, 'registers', table);
       await mkdir(dir, { recursive: true });
       const file = join(dir, `part-0.${options.format}`);
-      const format = options.format === 'parquet' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT csv, HEADER true';
+      const format =
+        options.format === 'parquet' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT csv, HEADER true';
       await db.run(`COPY ${table} TO '${file.replaceAll("'", "''")}' (${format})`);
       files[table] = file;
     }

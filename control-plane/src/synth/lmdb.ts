@@ -17,9 +17,11 @@ export interface Product {
   strnum: number;
 }
 
-export const PRODUCTS: readonly Product[] = Object.values(DRUGS).flatMap((drug) =>
-  drug.strengths.flatMap((strnum) => drug.packs.map((packsize) => ({ drug, packsize, strnum }))),
-).map((p, i) => ({ ...p, vnr: String(100001 + i * 7) }));
+export const PRODUCTS: readonly Product[] = Object.values(DRUGS)
+  .flatMap((drug) =>
+    drug.strengths.flatMap((strnum) => drug.packs.map((packsize) => ({ drug, packsize, strnum }))),
+  )
+  .map((p, i) => ({ ...p, vnr: String(100001 + i * 7) }));
 
 const productsOf = new Map<Drug, Product[]>();
 for (const product of PRODUCTS) {

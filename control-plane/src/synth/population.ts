@@ -16,6 +16,7 @@ export interface Population {
   size: number;
   cpr: string[];
   birth: Int32Array;
+  birthYear: Int16Array;
   male: Uint8Array;
   kom: Int16Array;
   region: Int8Array;
@@ -33,10 +34,6 @@ export function dayOf(year: number, month = 1, day = 1): number {
   return Date.UTC(year, month - 1, day) / DAY_MS;
 }
 
-export function yearOfDay(day: number): number {
-  return new Date(day * DAY_MS).getUTCFullYear();
-}
-
 function ageBand(age: number): 0 | 1 | 2 | 3 {
   return age < 18 ? 0 : age < 45 ? 1 : age < 65 ? 2 : 3;
 }
@@ -51,6 +48,7 @@ export function generatePopulation(size: number, rng: Rng, onPerson: (done: numb
     size,
     cpr: new Array<string>(size),
     birth: new Int32Array(size),
+    birthYear: new Int16Array(size),
     male: new Uint8Array(size),
     kom: new Int16Array(size),
     region: new Int8Array(size),
@@ -90,6 +88,7 @@ export function generatePopulation(size: number, rng: Rng, onPerson: (done: numb
     const failMod11 = unknownBirthday && rng.chance(0.5);
     p.cpr[i] = issue(issuer, birth, male, failMod11);
     p.birth[i] = birth;
+    p.birthYear[i] = year;
     p.male[i] = male ? 1 : 0;
     const [kom, reg] = komPicker.pick(rng);
     p.kom[i] = kom;
@@ -117,7 +116,8 @@ export function generatePopulation(size: number, rng: Rng, onPerson: (done: numb
 function issue(issuer: CprIssuer, birth: number, male: boolean, failMod11: boolean): string {
   // A date's serials run out only in populations far larger than Denmark's; then a day later is used.
   for (let shift = 0; ; shift++) {
-    const cpr = issuer.issue(new Date((birth + shift) * DAY_MS), male, failMod11);
+    const d = new Date((birth + shift) * DAY_MS);
+    const cpr = issuer.issue(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), male, failMod11);
     if (cpr !== null) return cpr;
   }
 }
@@ -132,17 +132,17 @@ export function countBits(x: number): number {
 function linkFamilies(p: Population, rng: Rng): void {
   const byYear = new Map<string, number[]>();
   for (let i = 0; i < p.size; i++) {
-    const key = `${yearOfDay(p.birth[i] as number)}${p.male[i] ? 'M' : 'F'}`;
-    let list = byYear.get(key);
-    if (!list) byYear.set(key, (list = []));
-    list.push(i);
+    const key = `${p.birthYear[i]}${p.male[i] ? 'M' : 'F'}`;
+    const list = byYear.get(key);
+    if (list) list.push(i);
+    else byYear.set(key, [i]);
   }
   const someone = (year: number, male: boolean) => {
     const list = byYear.get(`${year}${male ? 'M' : 'F'}`);
     return list && list.length > 0 ? (list[rng.int(list.length)] as number) : NONE;
   };
   for (let i = 0; i < p.size; i++) {
-    const year = yearOfDay(p.birth[i] as number);
+    const year = p.birthYear[i] as number;
     if (year < 1960 || p.origin[i] !== DENMARK) continue;
     const mother = someone(year - 18 - rng.int(24), false);
     const father = someone(year - 20 - rng.int(26), true);
@@ -155,11 +155,11 @@ function linkFamilies(p: Population, rng: Rng): void {
   }
   const married = new Uint8Array(p.size);
   for (let i = 0; i < p.size; i++) {
-    const year = yearOfDay(p.birth[i] as number);
+    const year = p.birthYear[i] as number;
     const age = LAST_YEAR - year;
     if (p.male[i] && age >= 22 && !married[i] && rng.chance(0.6)) {
       const wife = someone(year + rng.int(7) - 2, false);
-      if (wife !== NONE && !married[wife] && LAST_YEAR - yearOfDay(p.birth[wife] as number) >= 20) {
+      if (wife !== NONE && !married[wife] && LAST_YEAR - (p.birthYear[wife] as number) >= 20) {
         married[i] = married[wife] = 1;
         p.spouse[i] = wife;
         p.spouse[wife] = i;
@@ -167,7 +167,11 @@ function linkFamilies(p: Population, rng: Rng): void {
     }
   }
   for (let i = 0; i < p.size; i++) {
-    const age = LAST_YEAR - yearOfDay(p.birth[i] as number);
-    p.civst[i] = married[i] ? 'G' : age < 30 ? 'U' : rng.pick(age >= 70 ? ['U', 'F', 'E', 'E'] : ['U', 'U', 'F']);
+    const age = LAST_YEAR - (p.birthYear[i] as number);
+    p.civst[i] = married[i]
+      ? 'G'
+      : age < 30
+        ? 'U'
+        : rng.pick(age >= 70 ? ['U', 'F', 'E', 'E'] : ['U', 'U', 'F']);
   }
 }
