@@ -7,6 +7,7 @@ import { ApplyPage } from './pages/apply/apply-page.js';
 import { CatalogPage } from './pages/catalog/catalog-page.js';
 import { ComingLaterPage } from './pages/coming-later.js';
 import { HomePage } from './pages/home.js';
+import { LogPage } from './pages/log/log-page.js';
 import { LoginPage } from './pages/login.js';
 import { MyProjectsPage } from './pages/projects/my-projects.js';
 import { ProjectPage } from './pages/projects/project-page.js';
@@ -33,7 +34,7 @@ export const ROUTES: readonly PageRoute[] = [
   { path: '/catalog', render: () => <CatalogPage />, nav: 'nav.catalog' },
   { path: '/register', render: () => <RegisterPage />, nav: 'nav.register' },
   { path: '/register/:id', render: (p) => <RegisterProjectPage id={p.id as string} /> },
-  { path: '/log', render: () => <ComingLaterPage title="nav.log" />, nav: 'nav.log' },
+  { path: '/log', render: () => <LogPage />, nav: 'nav.log' },
   { path: '/apply', render: () => <ApplyPage />, roles: ['researcher'], nav: 'nav.apply' },
   { path: '/projects', render: () => <MyProjectsPage />, roles: ['researcher'], nav: 'nav.projects' },
   {

@@ -20,6 +20,8 @@ interface I18n {
   t: Translate;
   /** A calendar date (YYYY-MM-DD or an ISO timestamp) in the language's own form. */
   date(value: string): string;
+  /** A moment (ISO timestamp) to the minute, in UTC like the log itself. */
+  dateTime(value: string): string;
 }
 
 const I18nContext = createContext<I18n | undefined>(undefined);
@@ -47,12 +49,18 @@ export function I18nProvider({ children }: { children: ComponentChildren }) {
   const value = useMemo<I18n>(() => {
     const messages = MESSAGES[language];
     const formatter = new Intl.DateTimeFormat(LOCALES[language], { dateStyle: 'medium', timeZone: 'UTC' });
+    const moment = new Intl.DateTimeFormat(LOCALES[language], {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: 'UTC',
+    });
     return {
       language,
       setLanguage,
       t: (key, vars) =>
         messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => String(vars?.[name] ?? whole)),
       date: (value) => formatter.format(new Date(value.length === 10 ? `${value}T00:00:00Z` : value)),
+      dateTime: (value) => `${moment.format(new Date(value))} UTC`,
     };
   }, [language, setLanguage]);
 
