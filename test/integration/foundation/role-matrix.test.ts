@@ -42,6 +42,13 @@ const EXPECTED: Record<string, Caller[]> = {
   'POST /api/v1/projects/{id}/decisions': ['steward'],
   'GET /api/v1/register/projects': ALL,
   'GET /api/v1/register/projects/{id}': ALL,
+  'GET /api/v1/log/checkpoint': ALL,
+  'GET /api/v1/log/key': ALL,
+  'GET /api/v1/log/checkpoints/{size}': ALL,
+  'GET /api/v1/log/entries': ALL,
+  'GET /api/v1/log/entries/{index}': ALL,
+  'GET /api/v1/log/proofs/consistency': ALL,
+  'GET /api/v1/log/tile/{*}': ALL,
   'GET /assets/{*}': ALL,
   'GET /{*}': ALL,
 };
