@@ -1,0 +1,94 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { TransparencyLog } from '../../../audit/store/transparency-log.js';
+import { buildTestApp } from '../../support/app.js';
+import { runCli } from '../../support/cli.js';
+import { testEvent } from './support.js';
+
+// Each case starts the CLI several times: minutes on a busy machine.
+t.setTimeout(1_200_000);
+
+/** The superuser's rewrites, each with the triggers switched off first (invariant 4's threat). */
+const TAMPER: Record<string, (k: number) => string> = {
+  change: (k) =>
+    `UPDATE tlog_entries SET data = convert_to(replace(convert_from(data, 'UTF8'), '"n":${k}', '"n":999'), 'UTF8') WHERE idx = ${k}`,
+  delete: (k) => `DELETE FROM tlog_entries WHERE idx = ${k}`,
+  reorder: (k) =>
+    `UPDATE tlog_entries e SET data = o.data FROM tlog_entries o WHERE (e.idx, o.idx) IN ((${k}, ${k + 1}), (${k + 1}, ${k}))`,
+  insert: (k) =>
+    `UPDATE tlog_entries SET idx = idx + 1000000 WHERE idx >= ${k};
+     UPDATE tlog_entries SET idx = idx - 999999 WHERE idx >= 1000000;
+     INSERT INTO tlog_entries (idx, data) SELECT ${k}, data FROM tlog_entries WHERE idx = 0`,
+};
+
+async function servedLog(t: { teardown(fn: () => unknown): void }, events: number) {
+  const test = await buildTestApp(t);
+  const url = await test.app.listen({ host: '127.0.0.1', port: 0 });
+  const log = new TransparencyLog();
+  const append = async (from: number, to: number) => {
+    for (let i = from; i < to; i++) await log.append(testEvent(i), test.pool);
+    for (let i = 0; i < 400; i++) {
+      const body = await (await fetch(`${url}/api/v1/log/checkpoint`)).text();
+      if (Number(body.split('\n')[1]) >= to) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`log did not reach ${to}`);
+  };
+  await append(0, events);
+  return { ...test, url, append };
+}
+
+t.test(
+  'log verify keeps a state, re-hashes only new entries, and log proof verifies one entry',
+  async (t) => {
+    const { url, append } = await servedLog(t, 40);
+    const state = join(mkdtempSync(join(tmpdir(), 'klarsyn-monitor-')), 'state.json');
+    const first = await runCli(['log', 'verify', '--url', url, '--state', state]);
+    t.equal(first.code, 0, first.stderr);
+    t.match(first.stderr, /trusting the key the log serves, on first use/);
+    t.match(first.stdout, /0 → 40/);
+    t.equal(JSON.parse(readFileSync(state, 'utf8')).size, 40);
+    await append(40, 70);
+    const second = await runCli(['log', 'verify', '--url', url, '--state', state]);
+    t.equal(second.code, 0, second.stderr);
+    t.match(second.stdout, /40 → 70\s+30/);
+    t.notMatch(second.stderr, /first use/, 'the key comes from the state now');
+
+    const proof = await runCli(['log', 'proof', '--url', `${url}/api/v1/log`, '--index', '12']);
+    t.equal(proof.code, 0, proof.stderr);
+    t.match(proof.stdout, /"n":12/);
+    t.match(proof.stdout, /inclusion proof verified/);
+    const stranger = 'klarsyn.local/log+00000000+AfakefakefakefakefakefakefakefakefakefakefakeA';
+    t.equal(
+      (await runCli(['log', 'proof', '--url', url, '--index', '1', '--key', stranger])).code,
+      1,
+      'wrong key',
+    );
+    t.equal((await runCli(['log', 'proof', '--url', url, '--index', '70'])).code, 1, 'index beyond the log');
+    t.equal((await runCli(['log', 'proof', '--url', url, '--index', 'x'])).code, 2, 'usage error');
+  },
+);
+
+for (const [what, sql] of Object.entries(TAMPER)) {
+  t.test(
+    `invariant 4: a superuser who ${what}s an entry row is caught by log verify, which names it`,
+    async (t) => {
+      const { url, append, database } = await servedLog(t, 30);
+      const state = join(mkdtempSync(join(tmpdir(), 'klarsyn-monitor-')), 'state.json');
+      t.equal((await runCli(['log', 'verify', '--url', url, '--state', state])).code, 0);
+      const before = readFileSync(state, 'utf8');
+      await append(30, 80);
+      const { default: pg } = await import('pg');
+      const owner = new pg.Client({ connectionString: database.ownerUrl });
+      await owner.connect();
+      await owner.query(`ALTER TABLE tlog_entries DISABLE TRIGGER USER; ${sql(47)}`);
+      await owner.end();
+      const run = await runCli(['log', 'verify', '--url', url, '--state', state]);
+      t.equal(run.code, 1, 'non-zero exit');
+      t.match(run.stderr, /^klarsyn: log verification failed at entry 47:/m, run.stderr);
+      t.equal(readFileSync(state, 'utf8'), before, 'the state of the last good run is kept');
+    },
+  );
+}
