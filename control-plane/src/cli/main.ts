@@ -7,11 +7,13 @@ import * as keys from './commands/keys.js';
 import * as log from './commands/log.js';
 import * as migrate from './commands/migrate.js';
 import * as outputs from './commands/outputs.js';
+import * as pseudonymise from './commands/pseudonymise.js';
 import * as serve from './commands/serve.js';
+import * as synth from './commands/synth.js';
 import * as user from './commands/user.js';
 import * as witness from './commands/witness.js';
 
-const COMMANDS = [serve, demo, migrate, user, keys, catalog, outputs, log, witness];
+const COMMANDS = [serve, demo, migrate, user, keys, catalog, outputs, log, witness, synth, pseudonymise];
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 

@@ -23,10 +23,12 @@ export interface AttachedPseudonymFunction {
   readonly map: PseudonymMap;
 }
 
+/** `onRows` hears how many values each chunk pseudonymised, for progress bars. */
 export async function attachPseudonymFunction(
   connection: DuckDBConnection,
   name: string,
   map: PseudonymMap,
+  onRows: (count: number) => void = () => {},
 ): Promise<AttachedPseudonymFunction> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new RangeError(`not a plain SQL identifier: ${name}`);
   const out = new Int32Array(duckdb.vector_size() * 4);
@@ -38,7 +40,7 @@ export async function attachPseudonymFunction(
   });
   duckdb.scalar_function_set_function(fn.scalar_function, (info, input, output) => {
     try {
-      pseudonymiseChunk(map, input, output, out);
+      onRows(pseudonymiseChunk(map, input, output, out));
     } catch (e) {
       duckdb.scalar_function_set_error(info, e instanceof Error ? e.message : String(e));
     }
@@ -55,9 +57,9 @@ function pseudonymiseChunk(
   input: duckdb.DataChunk,
   output: duckdb.Vector,
   out: Int32Array,
-): void {
+): number {
   const n = duckdb.data_chunk_get_size(input);
-  if (n === 0) return;
+  if (n === 0) return 0;
   const vector = duckdb.data_chunk_get_vector(input, 0);
   const data = duckdb.vector_get_data(vector, n * ENTRY);
   const validity = duckdb.vector_get_validity(vector, Math.ceil(n / 64) * 8);
@@ -80,4 +82,5 @@ function pseudonymiseChunk(
       validity.byteLength,
     );
   }
+  return n;
 }

@@ -26,20 +26,16 @@ const PENDING = 4;
 const HYPHEN = 45;
 const INLINE = 12;
 const NOT_DIGITS = -1;
-/**
- * Rows per status are summed as one float, 2^17 per status step, instead of incrementing an
- * array: a store indexed by freshly loaded data would chain every row's cache miss to the next.
- */
-const STATUS_WEIGHT = [1, 2 ** 17, 2 ** 34, 2 ** 51] as const;
-const WEIGHT_FLUSH = 0xffff;
 
+/**
+ * Counts of distinct values only: DuckDB may evaluate a function once per dictionary entry of a
+ * Parquet column rather than once per row, so the map cannot know row counts.
+ */
 export interface PseudonymStats {
   /** Distinct values pseudonymised (= distinct pseudonyms). */
   distinct: number;
-  /** Non-null values pseudonymised, repeats included. */
-  rows: number;
-  /** Per CPR status, for person keys: distinct values and rows. */
-  cpr: Record<CprStatus, { distinct: number; rows: number }> | null;
+  /** Distinct values per CPR status, for person keys; invalid values are pseudonymised too. */
+  cpr: Record<CprStatus, number> | null;
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
@@ -78,8 +74,6 @@ export class PseudonymMap {
   private hashes = new Int32Array(0);
   private lateRows = new Int32Array(0);
   private lateEntries = new Int32Array(0);
-
-  private readonly rowsByStatus = new Float64Array(4);
 
   constructor(key: PseudonymKey, expectedDistinct = 1 << 16) {
     this.key = key;
@@ -139,16 +133,13 @@ export class PseudonymMap {
         length <= INLINE ? this.lookupText(data, at, length) : this.lookupText(resolve(i), 0, length);
     }
     const table = this.table;
-    let counts = 0;
     for (let i = 0; i < count; i++) {
-      if ((i & WEIGHT_FLUSH) === WEIGHT_FLUSH) counts = this.addCounts(counts);
       const value = values[i] as number;
       if (value === NOT_DIGITS) continue;
       const slot = table.probe(value, hashes[i] as number);
       if (table.f64[slot * 4] === value) {
         const packed = table.f64[slot * 4 + 1] as number;
         if ((packed & PENDING) === 0) {
-          counts += STATUS_WEIGHT[packed & 3] as number;
           const s = slot * 8 + 4;
           const o = i * 4;
           const t = table.i32;
@@ -173,20 +164,7 @@ export class PseudonymMap {
       out[o + 1] = raw[e + 1] as number;
       out[o + 2] = raw[e + 2] as number;
       out[o + 3] = raw[e + 3] as number;
-      const status = this.status[e / 4] as number;
-      this.rowsByStatus[status] = (this.rowsByStatus[status] as number) + 1;
     }
-    this.addCounts(counts);
-  }
-
-  private addCounts(counts: number): number {
-    let rest = counts;
-    for (let s = 3; s >= 0; s--) {
-      const n = Math.floor(rest / (STATUS_WEIGHT[s] as number));
-      rest -= n * (STATUS_WEIGHT[s] as number);
-      this.rowsByStatus[s] = (this.rowsByStatus[s] as number) + n;
-    }
-    return 0;
   }
 
   private ensureScratch(count: number): void {
@@ -343,17 +321,14 @@ export class PseudonymMap {
   }
 
   stats(): PseudonymStats {
-    const rows = this.rowsByStatus.reduce((a, b) => a + b, 0);
-    if (!this.cpr) return { distinct: this.size, rows, cpr: null };
+    if (!this.cpr) return { distinct: this.size, cpr: null };
     const distinct = [0, 0, 0, 0];
     for (let e = 0; e < this.size; e++) (distinct[this.status[e] as number] as number)++;
-    const cpr = Object.fromEntries(
-      CPR_STATUSES.map((s, i) => [
-        s,
-        { distinct: distinct[i] as number, rows: this.rowsByStatus[i] as number },
-      ]),
-    ) as Record<CprStatus, { distinct: number; rows: number }>;
-    return { distinct: this.size, rows, cpr };
+    const cpr = Object.fromEntries(CPR_STATUSES.map((s, i) => [s, distinct[i] as number])) as Record<
+      CprStatus,
+      number
+    >;
+    return { distinct: this.size, cpr };
   }
 
   /** Overwrites the kernels' key material and every pseudonym held (after the output is written). */
