@@ -2,9 +2,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import {
+  formatAddCheckpointRequest,
+  generateKey,
+  rootFromLeaves,
+  signCheckpoint,
+  verifyCheckpoint,
+} from '../../../audit/index.js';
 import { TransparencyLog } from '../../../audit/store/transparency-log.js';
 import { buildTestApp } from '../../support/app.js';
-import { runCli } from '../../support/cli.js';
+import { runCli, startCli } from '../../support/cli.js';
+import { freePort } from '../../support/postgres.js';
 import { testEvent } from './support.js';
 
 // Each case starts the CLI several times: minutes on a busy machine.
@@ -92,3 +100,54 @@ for (const [what, sql] of Object.entries(TAMPER)) {
     },
   );
 }
+
+t.test('klarsyn witness keygen and serve cosign a consistent checkpoint', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'klarsyn-witness-cli-'));
+  const keyFile = join(dir, 'witness.key');
+  const keygen = await runCli(['witness', 'keygen', '--name', 'witness.test/cli', '--out', keyFile]);
+  t.equal(keygen.code, 0, keygen.stderr);
+  const witnessKey = keygen.stdout.trim();
+  t.match(witnessKey, /^witness\.test\/cli\+[0-9a-f]{8}\+BA/, 'a cosignature/v1 (0x04) verifier key');
+  t.equal(
+    (await runCli(['witness', 'keygen', '--name', 'w', '--out', keyFile])).code,
+    1,
+    'never overwrites a key',
+  );
+
+  const log = generateKey('log.test/cli');
+  const port = await freePort();
+  const serve = startCli([
+    'witness',
+    'serve',
+    '--key-file',
+    keyFile,
+    '--log',
+    log.verifierKey,
+    '--state',
+    join(dir, 'state.json'),
+    '--port',
+    String(port),
+  ]);
+  t.teardown(() => serve.kill('SIGTERM'));
+  const body = formatAddCheckpointRequest({
+    oldSize: 0,
+    proof: [],
+    checkpoint: signCheckpoint(
+      { origin: 'log.test/cli', size: 2, root: rootFromLeaves(['a', 'b']) },
+      log.signerKey,
+    ),
+  });
+  let res: Response | undefined;
+  for (let i = 0; i < 300 && !res; i++) {
+    res = await fetch(`http://127.0.0.1:${port}/add-checkpoint`, { method: 'POST', body }).catch(
+      () => undefined,
+    );
+    if (!res) await new Promise((r) => setTimeout(r, 200));
+  }
+  t.equal(res?.status, 200);
+  const note = body.slice(body.indexOf('\n\n') + 2);
+  const cp = verifyCheckpoint(note + (await res?.text()), [log.verifierKey], {
+    witnesses: { witnesses: [witnessKey], quorum: 1 },
+  });
+  t.equal(cp.cosignatures.length, 1, 'the answer is a valid cosignature');
+});
