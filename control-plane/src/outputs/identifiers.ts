@@ -14,13 +14,20 @@ export interface PseudonymIndex {
 }
 
 export function pseudonymIndex(pseudonyms: ReadonlySet<string> | undefined): PseudonymIndex {
-  const byPrefix = new Map<string, string[]>();
-  for (const p of pseudonyms ?? []) {
-    const key = p.slice(0, PREFIX_MIN);
-    const list = byPrefix.get(key);
-    if (list) list.push(p);
-    else byPrefix.set(key, [p]);
-  }
+  // Built on the first hex run that could be a prefix: most outputs have none, and a cohort's list
+  // is hundreds of thousands long.
+  let byPrefix: Map<string, string[]> | undefined;
+  const prefixes = () => {
+    if (byPrefix) return byPrefix;
+    byPrefix = new Map();
+    for (const p of pseudonyms ?? []) {
+      const key = p.slice(0, PREFIX_MIN);
+      const list = byPrefix.get(key);
+      if (list) list.push(p);
+      else byPrefix.set(key, [p]);
+    }
+    return byPrefix;
+  };
   return {
     match(token) {
       const t = token.toLowerCase();
@@ -29,8 +36,8 @@ export function pseudonymIndex(pseudonyms: ReadonlySet<string> | undefined): Pse
           ? "one of the project's pseudonyms"
           : 'shaped like a pseudonym (32 hex characters)';
       }
-      if (t.length < PREFIX_MIN || t.length > 32) return null;
-      const candidates = byPrefix.get(t.slice(0, PREFIX_MIN));
+      if (!pseudonyms || t.length < PREFIX_MIN || t.length > 32) return null;
+      const candidates = prefixes().get(t.slice(0, PREFIX_MIN));
       return candidates?.some((p) => p.startsWith(t))
         ? "the beginning of one of the project's pseudonyms"
         : null;

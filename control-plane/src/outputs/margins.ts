@@ -30,6 +30,8 @@ const SEP = '\u0000';
 function longEquations(table: Table, roles: ColumnRoles, columns: number[], width: number): Equation[][] {
   const groups: Equation[][] = columns.map(() => []);
   for (const d of roles.dimensions) {
+    // Most dimensions have no totals row; grouping every row by the others would be wasted work.
+    if (!table.rows.some((row) => isTotalLabel(row[d] as string))) continue;
     const others = roles.dimensions.filter((o) => o !== d);
     const byKey = new Map<string, { totals: number[]; members: number[] }>();
     table.rows.forEach((row, r) => {

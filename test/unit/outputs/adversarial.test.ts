@@ -2,7 +2,7 @@
  * Individual rows disguised as aggregates, each as a researcher might try it. The context is what the
  * release workflow passes: the project's pseudonyms and its cohort size. Every one must be blocked.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { readLocalRequest } from '../../../control-plane/src/outputs/local-files.js';
 import type { CheckContext, FileReport } from '../../../control-plane/src/outputs/model.js';
 import { check, checkOne, csv, file, frequency, PROFILES, persons, pseudonymOf } from './support.js';
@@ -13,7 +13,7 @@ const context: CheckContext = {
   cohortSize: cohort.length,
 };
 
-const blockedBy = (t: Tap.Test, report: FileReport, rule: string) => {
+const blockedBy = (t: Test, report: FileReport, rule: string) => {
   t.equal(report.verdict, 'block', `${report.path} is blocked`);
   t.ok(
     report.findings.some((f) => f.rule === rule && f.severity === 'block'),

@@ -16,11 +16,14 @@ export const dayDates: TableRule = ({ table, roles, profile }) => {
   const dateColumns = table.header.flatMap((_, c) => {
     let shown = 0;
     let dates = 0;
+    // A column stops being a date column once too many of all its rows are something else.
+    const allowedOthers = (1 - DATE_SHARE) * table.rows.length;
     for (const row of table.rows) {
       const v = row[c] as string;
       if (isMissing(v)) continue;
       shown++;
       if (isDayLevelDate(v)) dates++;
+      else if (shown - dates > allowedOthers) return [];
     }
     return shown > 0 && dates >= DATE_SHARE * shown ? [c] : [];
   });

@@ -39,7 +39,9 @@ export const residualDf: TableRule = ({ table, entry, profile }) => {
           df: entry.residual_df,
           cell: { row: 0, column: 'residual_df (outputs.yaml)', value: String(entry.residual_df) },
         }
-      : statedInTable(table);
+      : entry === undefined || entry.kind === 'regression'
+        ? statedInTable(table)
+        : null;
   if (!stated) {
     if (entry?.kind !== 'regression') return [];
     return [

@@ -16,8 +16,7 @@ export function scanText(
   context: CheckContext,
   pseudonyms: PseudonymIndex,
 ): Finding[] {
-  const pseudonymCells: CellRef[] = [];
-  const cprCells: CellRef[] = [];
+  const byReason = new Map<string, CellRef[]>();
   const dates = new Set<string>();
   let lines = 0;
   let lineNo = 0;
@@ -26,25 +25,20 @@ export function scanText(
     if (line.trim() === '') continue;
     lines++;
     for (const hit of scanIdentifiers(line, pseudonyms)) {
-      const cell = { row: lineNo, column: 'line', value: hit.token };
-      (hit.reason.includes('CPR') ? cprCells : pseudonymCells).push(cell);
+      const cells = byReason.get(hit.reason) ?? [];
+      cells.push({ row: lineNo, column: 'line', value: hit.token });
+      byReason.set(hit.reason, cells);
     }
     for (const m of line.matchAll(DATE_TOKEN)) if (isDayLevelDate(m[0])) dates.add(m[0]);
   }
-  const findings = [
-    ...findingFor(
-      'pseudonym',
+  const findings = [...byReason].flatMap(([reason, cells]) =>
+    findingFor(
+      reason.includes('CPR') ? 'cpr-number' : 'pseudonym',
       'block',
-      pseudonymCells,
-      'the text holds pseudonyms or values shaped like them: they identify persons, and no individual-level data may leave',
+      cells,
+      `the text holds values ${reason}: they identify persons, and no individual-level data may leave`,
     ),
-    ...findingFor(
-      'cpr-number',
-      'block',
-      cprCells,
-      'the text holds values shaped like CPR numbers: they identify persons',
-    ),
-  ];
+  );
   const { cohortRowRatio, identifierMinRows } = profile.individual;
   const cohort = context.cohortSize;
   if (cohort && lines >= identifierMinRows && lines >= cohortRowRatio * cohort) {
