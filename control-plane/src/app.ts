@@ -27,6 +27,7 @@ import logRoutes from './register/log-routes.js';
 import registerRoutes from './register/routes.js';
 import type { ObjectStore } from './storage/object-store.js';
 import webRoutes from './web/plugin.js';
+import workspaces from './workspaces/plugin.js';
 
 export interface AppDependencies {
   config: Config;
@@ -114,6 +115,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   app.addHook('onClose', () => extracts.settle());
   await app.register(extractRoutes, { prefix: '/api/v1/projects', extracts });
+  await app.register(workspaces, { config, pool, log, store: deps.store, logger: deps.logger });
   await installApiPage(app);
   await app.register(webRoutes);
   return app;

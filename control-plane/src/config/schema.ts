@@ -124,6 +124,108 @@ export const configSchema = {
       // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
       then: { required: ['endpoint', 'accessKey', 'secretKey'] },
     },
+    workspaces: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        runtime: {
+          enum: ['local', 'kubernetes'],
+          default: 'local',
+          description: 'Where workspaces run: a local sandbox (bubblewrap, embedded) or Kubernetes',
+        },
+        templatesDir: {
+          type: 'string',
+          minLength: 1,
+          description: 'Workspace templates (*.yaml); default the shipped policies/workspaces',
+        },
+        maxActivePerProject: { type: 'integer', minimum: 1, maximum: 1000, default: 5 },
+        reconcileIntervalSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 30 },
+        provisionTimeoutSeconds: { type: 'integer', minimum: 10, maximum: 3600, default: 600 },
+        credentialTtlSeconds: {
+          type: 'integer',
+          minimum: 900,
+          maximum: 43200,
+          default: 3600,
+          description: 'Lifetime of the STS credentials a workspace gets; renewed before they expire',
+        },
+        images: {
+          type: 'object',
+          additionalProperties: { type: 'string', minLength: 1 },
+          default: { analysis: 'ghcr.io/klarsyn/workspace-analysis:0.1.0' },
+          description: "Image references by the templates' logical image names",
+        },
+        local: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            bwrap: { type: 'string', minLength: 1, default: 'bwrap', description: 'The bubblewrap binary' },
+            toolPaths: {
+              type: 'array',
+              items: { type: 'string', pattern: '^/' },
+              default: [],
+              description: 'Host directories bound read-only into every sandbox (e.g. a JupyterLab virtualenv)',
+            },
+          },
+        },
+        kubernetes: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            kubeconfig: { type: 'string', minLength: 1, description: 'Default: the in-cluster service account' },
+            namespacePrefix: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,14}-$', default: 'klarsyn-ws-' },
+            podSecurityVersion: {
+              type: 'string',
+              pattern: '^v1\\.[0-9]+$',
+              default: 'v1.36',
+              description: 'Pod Security Standards version pinned on workspace namespaces',
+            },
+            runtimeClassName: { type: 'string', minLength: 1, description: 'e.g. gvisor' },
+            nodeName: {
+              type: 'string',
+              minLength: 1,
+              description: 'Bind workspace pods to this node (clusters without a scheduler, e.g. kwok)',
+            },
+            managerRole: {
+              type: 'string',
+              minLength: 1,
+              default: 'klarsyn-workspace-manager',
+              description: 'ClusterRole bound to the control plane inside each workspace namespace',
+            },
+            serviceAccount: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['namespace', 'name'],
+              description: "The control plane's own ServiceAccount (subject of the per-namespace RoleBinding)",
+              properties: { namespace: { type: 'string' }, name: { type: 'string' } },
+              default: { namespace: 'klarsyn-system', name: 'klarsyn-control-plane' },
+            },
+            proxy: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['namespace', 'podLabels'],
+              description: "Where the control plane's proxy runs: the only ingress workspaces accept",
+              properties: {
+                namespace: { type: 'string' },
+                podLabels: { type: 'object', additionalProperties: { type: 'string' } },
+              },
+              default: {
+                namespace: 'klarsyn-system',
+                podLabels: { 'app.kubernetes.io/name': 'klarsyn-control-plane' },
+              },
+            },
+            objectStoreCidr: {
+              type: 'string',
+              pattern: '^[0-9a-f.:]+/[0-9]{1,3}$',
+              description: 'Egress allowed from workspaces to the object store (with objectStorePort)',
+            },
+            objectStorePort: { type: 'integer', minimum: 1, maximum: 65535, default: 443 },
+          },
+        },
+      },
+    },
   },
 } as const;
 
@@ -162,5 +264,29 @@ export interface Config {
     secretKey?: string;
     bucket: string;
     region: string;
+  };
+  workspaces: WorkspacesConfig;
+}
+
+export interface WorkspacesConfig {
+  runtime: 'local' | 'kubernetes';
+  templatesDir?: string;
+  maxActivePerProject: number;
+  reconcileIntervalSeconds: number;
+  provisionTimeoutSeconds: number;
+  credentialTtlSeconds: number;
+  images: Record<string, string>;
+  local: { bwrap: string; toolPaths: string[] };
+  kubernetes: {
+    kubeconfig?: string;
+    namespacePrefix: string;
+    podSecurityVersion: string;
+    runtimeClassName?: string;
+    nodeName?: string;
+    managerRole: string;
+    serviceAccount: { namespace: string; name: string };
+    proxy: { namespace: string; podLabels: Record<string, string> };
+    objectStoreCidr?: string;
+    objectStorePort: number;
   };
 }

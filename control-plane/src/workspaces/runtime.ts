@@ -55,5 +55,7 @@ export interface WorkspaceRuntime {
   endpoint(workspaceId: string): Promise<AppEndpoint | undefined>;
   /** Replaces the sandbox's storage credentials before they expire (runtimes with credentials only). */
   renewCredentials?(spec: WorkspaceSpec): Promise<Date>;
+  /** Tells the listener when a sandbox changed on its own (a batch run ended), so it is reconciled at once. */
+  onChange?(listener: (workspaceId: string) => void): void;
   close(): Promise<void>;
 }

@@ -1,0 +1,111 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { TransparencyLog } from '../../../audit/store/transparency-log.js';
+import type { Config } from '../config/schema.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { openRuntime } from './open-runtime.js';
+import { ActivityTracker } from './proxy/activity.js';
+import proxyRoutes, { appTokenReader } from './proxy/proxy-routes.js';
+import { BrowserSessions } from './proxy/sessions.js';
+import { Reconciler } from './reconciler.js';
+import workspaceRoutes from './routes.js';
+import type { WorkspaceRuntime } from './runtime.js';
+import { WorkspaceService } from './service.js';
+import { loadTemplates, shippedTemplatesDir } from './templates.js';
+
+export interface WorkspacesOptions {
+  config: Config;
+  pool: pg.Pool;
+  log: TransparencyLog;
+  store: ObjectStore;
+  logger: Logger;
+  /** A runtime built by the caller (tests with a restricted Kubernetes identity); default from config. */
+  runtime?: WorkspaceRuntime;
+}
+
+export interface Workspaces {
+  service: WorkspaceService;
+  reconciler: Reconciler;
+  runtime: WorkspaceRuntime;
+  activity: ActivityTracker;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    workspaces: Workspaces;
+  }
+}
+
+/**
+ * Workspaces: the service, the reconciler loop (at start and every `reconcileIntervalSeconds`), the
+ * API under /api/v1 and the browser proxy under /workspaces/. Decorates `app.workspaces`.
+ */
+async function workspaces(app: FastifyInstance, opts: WorkspacesOptions): Promise<void> {
+  const { config, pool, log, store, logger } = opts;
+  const settings = config.workspaces;
+  const templates = loadTemplates(settings.templatesDir ?? shippedTemplatesDir());
+  const runtime = opts.runtime ?? (await openRuntime(config, store, logger));
+  const reconciler = new Reconciler({
+    pool,
+    log,
+    runtime,
+    templates,
+    store,
+    logger,
+    provisionTimeoutMs: settings.provisionTimeoutSeconds * 1000,
+    // A third of their life left: renewal has two more passes to succeed before they lapse.
+    renewBeforeMs: (settings.credentialTtlSeconds * 1000) / 3,
+  });
+  const service = new WorkspaceService({
+    pool,
+    log,
+    runtime,
+    templates,
+    reconciler,
+    maxActivePerProject: settings.maxActivePerProject,
+  });
+  runtime.onChange?.((id) => void reconciler.kick(id));
+  const activity = new ActivityTracker(pool);
+  const sessions = new BrowserSessions(pool, log, service);
+  app.decorate('workspaces', { service, reconciler, runtime, activity });
+
+  let timer: NodeJS.Timeout | undefined;
+  let pass: Promise<void> = Promise.resolve();
+  let busy = false;
+  const reconcileAll = () => {
+    if (busy) return;
+    busy = true;
+    pass = activity
+      .flush()
+      .then(() => reconciler.reconcileAll())
+      .catch((err) => logger.error({ err }, 'workspace reconciliation pass failed'))
+      .finally(() => {
+        busy = false;
+      });
+  };
+  app.addHook('onReady', async () => {
+    reconcileAll();
+    timer = setInterval(reconcileAll, settings.reconcileIntervalSeconds * 1000);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await pass;
+    await reconciler.settle();
+    await runtime.close();
+  });
+
+  await app.register(workspaceRoutes, { prefix: '/api/v1', service, sessions });
+  await app.register(proxyRoutes, {
+    sessions,
+    runtime,
+    activity,
+    appToken: appTokenReader(pool),
+    secureCookies: config.http.secureCookies,
+    logger,
+  });
+}
+
+export default fp(workspaces, { name: 'klarsyn-workspaces', fastify: '5.x' });

@@ -1,0 +1,132 @@
+// An approved project with a published extract, on a full test app, for the workspace tests.
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { TransparencyLog } from '../../../audit/store/transparency-log.js';
+import { parseCatalogFile } from '../../../control-plane/src/catalog/catalog-file.js';
+import { publishCatalog } from '../../../control-plane/src/catalog/publish.js';
+import { inTransaction } from '../../../control-plane/src/db/transaction.js';
+import type { Application } from '../../../control-plane/src/projects/application.js';
+import type { ObjectStore } from '../../../control-plane/src/storage/object-store.js';
+import { addAccount, bearer, login, type TestApp } from '../../support/app.js';
+import { waitFor } from '../../support/dev-services.js';
+import { writeRegisterFixtures } from '../../support/register-fixtures.js';
+
+const catalogYaml = readFileSync('policies/catalog/synthetic-registers.yaml', 'utf8');
+
+export const application: Application = {
+  title: 'Antidepressants after diabetes',
+  purpose: 'Describe antidepressant redemption among persons with type 2 diabetes.',
+  institution: 'Test University',
+  legalBasis: 'GDPR art. 6(1)(e), 9(2)(j)',
+  period: { from: '2019-01-01', to: '2022-12-31' },
+  deletionDate: '2031-12-31',
+  variables: [
+    { source: 'lmdb', variable: 'pnr', justification: 'link' },
+    { source: 'lmdb', variable: 'atc', justification: 'drug' },
+    { source: 'bef', variable: 'pnr', justification: 'link' },
+    { source: 'bef', variable: 'kom', justification: 'region' },
+    { source: 'bef', variable: 'year', justification: 'year' },
+  ],
+  cohort: { match: 'any', criteria: [{ source: 'diagnoser', variable: 'diagnosekode', prefixes: ['DE11'] }] },
+};
+
+export type Headers = Record<string, string>;
+
+export interface Researchers {
+  /** The applicant: the project's member. */
+  anna: Headers;
+  /** A researcher outside the project. */
+  bo: Headers;
+  admin: Headers;
+}
+
+/** Accounts and the catalog, once per app; `store` receives the source registers. */
+export async function seed(ctx: Pick<TestApp, 'app' | 'pool'>, store: ObjectStore): Promise<Researchers> {
+  await writeRegisterFixtures(store);
+  await inTransaction(ctx.pool, (tx) =>
+    publishCatalog(tx, new TransparencyLog(), parseCatalogFile(catalogYaml), 'test'),
+  );
+  await addAccount(ctx.pool, 'anna', [{ role: 'researcher' }]);
+  await addAccount(ctx.pool, 'bo', [{ role: 'researcher' }]);
+  await addAccount(ctx.pool, 'ada', [{ role: 'admin' }]);
+  await addAccount(ctx.pool, 'sds', [{ role: 'steward', authority: 'SDS' }]);
+  await addAccount(ctx.pool, 'dst', [{ role: 'steward', authority: 'DST' }]);
+  return {
+    anna: bearer(await login(ctx.app, 'anna')),
+    bo: bearer(await login(ctx.app, 'bo')),
+    admin: bearer(await login(ctx.app, 'ada')),
+  };
+}
+
+/** An approved project of anna's with extract v1 published. */
+export async function approvedProjectWithExtract(
+  app: FastifyInstance,
+  anna: Headers,
+  options: { extract?: boolean } = {},
+): Promise<string> {
+  const created = await app.inject({
+    method: 'POST',
+    url: '/api/v1/projects/',
+    headers: anna,
+    payload: application,
+  });
+  const id = created.json().id as string;
+  await app.inject({ method: 'POST', url: `/api/v1/projects/${id}/submit`, headers: anna });
+  for (const steward of ['sds', 'dst']) {
+    const decided = await app.inject({
+      method: 'POST',
+      url: `/api/v1/projects/${id}/decisions`,
+      headers: bearer(await login(app, steward)),
+      payload: { decision: 'approved', reason: 'approved as proposed' },
+    });
+    if (decided.statusCode !== 200) throw new Error(`approval failed: ${decided.body}`);
+  }
+  if (options.extract === false) return id;
+  await app.inject({ method: 'POST', url: `/api/v1/projects/${id}/extracts`, headers: anna });
+  const extract = await waitFor(
+    'extract v1 to be built',
+    async () => {
+      const res = (await app.inject({ url: `/api/v1/projects/${id}/extracts/1`, headers: anna })).json();
+      return res.status === 'running' ? undefined : res;
+    },
+    { timeoutMs: 120_000, intervalMs: 200 },
+  );
+  if (extract.status !== 'published') throw new Error(`extract failed: ${extract.error}`);
+  return id;
+}
+
+export interface WorkspaceView {
+  id: string;
+  status: string;
+  desired: string;
+  reason: string | null;
+  [key: string]: unknown;
+}
+
+/** Polls the API until the workspace reaches one of `statuses`. */
+export async function waitForStatus(
+  app: FastifyInstance,
+  headers: Headers,
+  id: string,
+  statuses: string[],
+  timeoutMs = 60_000,
+): Promise<WorkspaceView> {
+  return waitFor(
+    `workspace ${id} to become ${statuses.join(' or ')}`,
+    async () => {
+      const res = await app.inject({ url: `/api/v1/workspaces/${id}`, headers });
+      const view = res.json() as WorkspaceView;
+      return statuses.includes(view.status) ? view : undefined;
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
+}
+
+export async function launch(
+  app: FastifyInstance,
+  headers: Headers,
+  projectId: string,
+  payload: Record<string, unknown>,
+) {
+  return app.inject({ method: 'POST', url: `/api/v1/projects/${projectId}/workspaces`, headers, payload });
+}
