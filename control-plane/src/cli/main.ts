@@ -1,30 +1,59 @@
 import { Command, CommanderError } from 'commander';
 import { isKlarsynError } from '../errors.js';
 import { VERSION } from '../version.js';
-import * as catalog from './commands/catalog.js';
-import * as demo from './commands/demo.js';
-import * as keys from './commands/keys.js';
-import * as log from './commands/log.js';
-import * as migrate from './commands/migrate.js';
-import * as outputs from './commands/outputs.js';
-import * as pseudonymise from './commands/pseudonymise.js';
-import * as serve from './commands/serve.js';
-import * as synth from './commands/synth.js';
-import * as user from './commands/user.js';
-import * as witness from './commands/witness.js';
 
-const COMMANDS = [serve, demo, migrate, user, keys, catalog, outputs, log, witness, synth, pseudonymise];
+interface CommandModule {
+  register(program: Command): void;
+}
+
+/**
+ * Each top-level command's module, loaded only when that command runs: a command pulls in the
+ * database, DuckDB or Kubernetes clients, and `klarsyn log verify` should not pay for all of them.
+ */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  serve: () => import('./commands/serve.js'),
+  demo: () => import('./commands/demo.js'),
+  migrate: () => import('./commands/migrate.js'),
+  user: () => import('./commands/user.js'),
+  keys: () => import('./commands/keys.js'),
+  catalog: () => import('./commands/catalog.js'),
+  synth: () => import('./commands/synth.js'),
+  pseudonymise: () => import('./commands/pseudonymise.js'),
+  outputs: () => import('./commands/outputs.js'),
+  log: () => import('./commands/log.js'),
+  witness: () => import('./commands/witness.js'),
+};
+
+/** Global options that take a value, so the command name is found after them. */
+const VALUE_OPTIONS = new Set(['-c', '--config', '--data-dir', '--log-level']);
+
+/** The top-level command named in argv, if it is one of ours; otherwise every command is loaded (help, errors). */
+function invokedCommand(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (VALUE_OPTIONS.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg in COMMANDS ? arg : undefined;
+  }
+  return undefined;
+}
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
-export function buildProgram(): Command {
+export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('klarsyn')
     .description('Klarsyn: pseudonymised analysis platform for national health registers')
     .option('-c, --config <file>', 'YAML configuration file (also KLARSYN_CONFIG)')
     .option('--data-dir <dir>', 'data directory for the embedded database and keys')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
     .showHelpAfterError('(run with --help for usage)');
-  for (const command of COMMANDS) command.register(program);
+  const invoked = invokedCommand(argv);
+  const versionOnly = !invoked && (argv.includes('-V') || argv.includes('--version'));
+  const names = invoked ? [invoked] : versionOnly ? [] : Object.keys(COMMANDS);
+  for (const module of await Promise.all(
+    names.map((name) => (COMMANDS[name] as () => Promise<CommandModule>)()),
+  )) {
+    module.register(program);
+  }
   applyEverywhere(program);
   return program;
 }
@@ -39,7 +68,7 @@ function applyEverywhere(command: Command): void {
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 failure with a one-line reason, 2 usage error. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
