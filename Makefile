@@ -28,8 +28,12 @@ lint: node_modules/.installed
 format: node_modules/.installed
 	npx biome check --write .
 
+# The real services (MinIO, etcd, kube-apiserver, kube-controller-manager, kwok) are built on first
+# use (cached in ~/.cache/klarsyn), started for the run and stopped after it; Chromium comes from
+# Debian for the browser tests.
 test: build typecheck lint
-	npx tap
+	bash infra/dev/install-browser.sh
+	bash infra/dev/with-services.sh npx tap
 
 bench: build
 	@bash test/bench/run.sh $(BENCH)
