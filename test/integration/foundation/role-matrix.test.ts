@@ -42,6 +42,20 @@ const EXPECTED: Record<string, Caller[]> = {
   'POST /api/v1/projects/{id}/decisions': ['steward'],
   'GET /api/v1/register/projects': ALL,
   'GET /api/v1/register/projects/{id}': ALL,
+  'GET /api/v1/workspace-templates': LOGGED_IN,
+  'POST /api/v1/projects/{id}/workspaces': ['researcher'],
+  'GET /api/v1/projects/{id}/workspaces': ['researcher', 'admin'],
+  'GET /api/v1/workspaces/{id}': ['researcher', 'admin'],
+  'DELETE /api/v1/workspaces/{id}': ['researcher', 'admin'],
+  'POST /api/v1/workspaces/{id}/stop': ['researcher', 'admin'],
+  'POST /api/v1/workspaces/{id}/restart': ['researcher'],
+  'POST /api/v1/workspaces/{id}/connect': ['researcher'],
+  // The workspace proxy: a browser session cookie of a project member, checked by the handler.
+  'GET /workspaces/{id}/{*}': ALL,
+  'POST /workspaces/{id}/{*}': ALL,
+  'PUT /workspaces/{id}/{*}': ALL,
+  'PATCH /workspaces/{id}/{*}': ALL,
+  'DELETE /workspaces/{id}/{*}': ALL,
   'GET /api/v1/log/checkpoint': ALL,
   'GET /api/v1/log/key': ALL,
   'GET /api/v1/log/checkpoints/{size}': ALL,
@@ -54,7 +68,10 @@ const EXPECTED: Record<string, Caller[]> = {
 };
 
 /** Routes whose handler itself authenticates (by cookie), so an anonymous call that reaches it may get 401. */
-const SELF_AUTHENTICATING = new Set(['POST /api/v1/auth/refresh']);
+const SELF_AUTHENTICATING = new Set([
+  'POST /api/v1/auth/refresh',
+  ...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => `${method} /workspaces/{id}/{*}`),
+]);
 
 t.test('every route admits exactly its declared roles', async (t) => {
   const { app, pool } = await buildTestApp(t);
