@@ -1,7 +1,9 @@
 import t from 'tap';
-import { checkPage, launchBrowser, newVisitor } from './support/browser.js';
+import { BROWSER_TEST_TIMEOUT, checkPage, launchBrowser, newVisitor } from './support/browser.js';
 import { loggedIn, menu } from './support/people.js';
 import { startKlarsyn } from './support/server.js';
+
+t.setTimeout(BROWSER_TEST_TIMEOUT);
 
 // The application flow in a real browser: a researcher applies, the two authorities whose data
 // the application touches approve, and the project shows approved to the researcher and the public.
@@ -175,49 +177,4 @@ t.test('a researcher applies, two stewards approve, the project is approved', as
   t.match(await entry.textContent(), /godkendt.*University of Southern Denmark/);
   t.match(await entry.textContent(), /SDS: godkendt.*SDS: proportionate and justified/);
   await checkPage(t, visitor, 'public-11-register-after-approval');
-});
-
-t.test('an administrator creates an account with roles, and it can log in', async (t) => {
-  const klarsyn = await startKlarsyn(t);
-  const browser = await launchBrowser(t);
-  const admin = await loggedIn(browser, klarsyn.url, 'admin');
-  const { page } = admin;
-  t.same(await menu(admin), [...PUBLIC_MENU, 'Konti']);
-  await page.getByRole('link', { name: 'Konti' }).first().click();
-  const accounts = page.getByRole('table', { name: 'Konti' });
-  await accounts.getByRole('row').filter({ hasText: 'steward-dst' }).waitFor();
-  t.match(
-    await accounts.getByRole('row').filter({ hasText: 'steward-dst' }).textContent(),
-    /dataansvarlig \(DST\)/,
-  );
-  await checkPage(t, admin, 'admin-01-accounts');
-
-  await page.getByRole('link', { name: 'Ny konto' }).click();
-  await page.getByLabel('Brugernavn').fill('Ny-Forsker');
-  await page.getByLabel('Navn', { exact: true }).fill('Ny forsker');
-  await page.getByLabel('Adgangskode').fill('short');
-  await page.getByRole('button', { name: 'Opret konto' }).click();
-  t.match(await page.getByRole('alert').textContent(), /mindst 12 tegn/);
-  await page.getByLabel('Adgangskode').fill('klarsyn-demo-2026');
-  await page.getByLabel('forsker', { exact: true }).check();
-  await page.getByLabel('dataansvarlig for SDS').check();
-  await checkPage(t, admin, 'admin-02-new-account');
-  await page.getByRole('button', { name: 'Opret konto' }).click();
-  const created = accounts.getByRole('row').filter({ hasText: 'ny-forsker' });
-  await created.waitFor();
-  t.match(await created.textContent(), /forsker.*dataansvarlig \(SDS\).*aktiv/);
-  await checkPage(t, admin, 'admin-03-account-created');
-
-  const newcomer = await loggedIn(browser, klarsyn.url, 'ny-forsker');
-  t.same(await menu(newcomer), [
-    ...PUBLIC_MENU,
-    'Ansøg',
-    'Mine projekter',
-    'Arbejdsområder',
-    'Ansøgninger til afgørelse',
-  ]);
-
-  await created.getByRole('button', { name: 'Spær ny-forsker' }).click();
-  await created.getByText('spærret').waitFor();
-  t.pass('an account can be disabled');
 });

@@ -1,6 +1,8 @@
 import t from 'tap';
-import { checkPage, launchBrowser, newVisitor } from './support/browser.js';
+import { BROWSER_TEST_TIMEOUT, checkPage, launchBrowser, newVisitor } from './support/browser.js';
 import { DEMO_APPLICATION, startKlarsyn } from './support/server.js';
+
+t.setTimeout(BROWSER_TEST_TIMEOUT);
 
 // An anonymous visitor: the catalogue and the access register need no login, in Danish and English.
 t.test('an anonymous visitor reads the catalogue and the access register', async (t) => {

@@ -1,7 +1,9 @@
 import t from 'tap';
-import { checkPage, launchBrowser } from './support/browser.js';
+import { BROWSER_TEST_TIMEOUT, checkPage, launchBrowser } from './support/browser.js';
 import { loggedIn, menu } from './support/people.js';
 import { startKlarsyn } from './support/server.js';
+
+t.setTimeout(BROWSER_TEST_TIMEOUT);
 
 // The access token lives only in the page's memory and lasts 30 s here; the page renews it through
 // the httpOnly refresh cookie before it lapses, so a person working on is never asked to log in again.

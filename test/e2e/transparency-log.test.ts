@@ -1,6 +1,14 @@
 import t from 'tap';
-import { checkPage, launchBrowser, newVisitor, type Visitor } from './support/browser.js';
+import {
+  BROWSER_TEST_TIMEOUT,
+  checkPage,
+  launchBrowser,
+  newVisitor,
+  type Visitor,
+} from './support/browser.js';
 import { DEMO_APPLICATION, DEMO_PASSWORD, startKlarsyn } from './support/server.js';
+
+t.setTimeout(BROWSER_TEST_TIMEOUT);
 
 // The log page verifies in the browser with klarsyn/audit: the checkpoint's signature, that the
 // log only grew since the last visit, and each entry's inclusion proof. Whatever the server (or

@@ -20,6 +20,11 @@ const FLAGS = [
 ];
 
 export const SCREENSHOTS = 'test/e2e/screenshots';
+/**
+ * A browser test starts a database, the control plane and Chromium, on 2 shared cores: more than
+ * the suite's default per-file timeout allows when the machine is busy.
+ */
+export const BROWSER_TEST_TIMEOUT = 600_000;
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 interface Teardown {
@@ -49,6 +54,8 @@ export interface Visitor {
 /** A person with their own cookies and storage (one browser context), reading Danish by default. */
 export async function newVisitor(browser: Browser, baseURL: string, locale = 'da-DK'): Promise<Visitor> {
   const context = await browser.newContext({ baseURL, locale, viewport: { width: 1280, height: 900 } });
+  // Generous waits: other builds share the machine's two cores, and a slow page is not a wrong one.
+  context.setDefaultTimeout(90_000);
   const page = await context.newPage();
   const visitor: Visitor = { context, page, problems: [], tokens: [] };
   // Listening on the context covers every tab the person opens.
