@@ -19,6 +19,9 @@ import {
 import { SecretKey } from '../../../control-plane/src/pseudonym/secret-key.js';
 import { deriveSubKey, referencePseudonym } from '../../../control-plane/src/pseudonym/subkeys.js';
 
+/** Matches a PseudonymError by its reason (tap's types only know `code`). */
+const failure = (reason: string) => ({ reason }) as unknown as Error;
+
 const kek = masterKeyFromBytes(Buffer.alloc(32, 7));
 const otherKek = masterKeyFromBytes(Buffer.alloc(32, 8));
 const context = { projectId: 'p-1', keyVersion: 1 };
@@ -100,11 +103,12 @@ t.test('the master KEK comes from the environment or a file, and fails closed', 
   const file = join(dir, 'kek');
   writeFileSync(file, `${hex}\n`);
   t.equal((await loadMasterKey({ KLARSYN_MASTER_KEY_FILE: file })).id, kek.id);
-  await t.rejects(loadMasterKey({}), { reason: 'master_key_missing' });
-  await t.rejects(loadMasterKey({ KLARSYN_MASTER_KEY: 'short' }), { reason: 'master_key_malformed' });
-  await t.rejects(loadMasterKey({ KLARSYN_MASTER_KEY_FILE: join(dir, 'none') }), {
-    reason: 'master_key_missing',
-  });
+  await t.rejects(loadMasterKey({}), failure('master_key_missing'));
+  await t.rejects(loadMasterKey({ KLARSYN_MASTER_KEY: 'short' }), failure('master_key_malformed'));
+  await t.rejects(
+    loadMasterKey({ KLARSYN_MASTER_KEY_FILE: join(dir, 'none') }),
+    failure('master_key_missing'),
+  );
   const created = await createMasterKeyFile(join(dir, 'new'));
   t.equal((await loadMasterKeyFile(join(dir, 'new'))).id, created.id);
   await t.rejects(createMasterKeyFile(join(dir, 'new')), 'never overwrites');
@@ -116,12 +120,12 @@ t.test('key files: owner-only, hex, comments allowed', async (t) => {
   await createKeyFile(file);
   const key = await readKeyFile(file);
   t.equal(key.expose().length, 32);
-  await t.rejects(createKeyFile(file), { reason: 'key_file_invalid' });
+  await t.rejects(createKeyFile(file), failure('key_file_invalid'));
   const open = join(dir, 'open.key');
   writeFileSync(open, Buffer.alloc(32, 1).toString('hex'));
   chmodSync(open, 0o644);
-  await t.rejects(readKeyFile(open), { reason: 'key_file_invalid' });
+  await t.rejects(readKeyFile(open), failure('key_file_invalid'));
   const bad = join(dir, 'bad.key');
   writeFileSync(bad, 'not a key', { mode: 0o600 });
-  await t.rejects(readKeyFile(bad), { reason: 'key_file_invalid' });
+  await t.rejects(readKeyFile(bad), failure('key_file_invalid'));
 });
