@@ -54,8 +54,11 @@ const TOTAL =
   /^(?:total|totals|grand total|i alt|ialt|i alt i alt|alle|all|overall|sum|samlet|hele landet|\(all\))$/i;
 
 /** A row or column label that marks a margin (totals row, "I alt" column). */
+/** First letters of the labels above: other cells are ruled out without the expression. */
+const TOTAL_FIRST = new Set([...'tgiaosh( '].map((c) => c.charCodeAt(0)));
+
 export function isTotalLabel(raw: string): boolean {
-  return raw.length <= 24 && TOTAL.test(raw.trim());
+  return raw.length <= 24 && TOTAL_FIRST.has(raw.charCodeAt(0) | 32) && TOTAL.test(raw.trim());
 }
 
 export function isLeapYear(year: number): boolean {
@@ -73,6 +76,8 @@ const EUROPEAN_DAY = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/;
 
 /** A date at day level (2021-03-04, 2021-03-04T10:00, 04.03.2021, 4/3/2021): a quasi-identifier. */
 export function isDayLevelDate(raw: string): boolean {
+  const lead = raw.charCodeAt(0);
+  if (lead !== 32 && (lead < 48 || lead > 57)) return false;
   const s = raw.trim();
   const first = s.charCodeAt(0);
   if (s.length < 8 || s.length > 35 || first < 48 || first > 57) return false;

@@ -58,6 +58,7 @@ t.test('--profile by name or file changes the thresholds', async (t) => {
   const dir = request({ 'outputs.yaml': YAML, 't.csv': 'region,n\nA,4\nB,40\n' });
   t.equal((await runCli(['outputs', 'check', '--profile', 'dst', dir])).code, 0);
   t.equal((await runCli(['outputs', 'check', '--profile', 'policies/output/acro.yaml', dir])).code, 1);
+  t.equal((await runCli(['outputs', 'check', '--profile', 'dst,sds', dir])).code, 1, 'the strictest of both');
 });
 
 t.test('--pseudonyms and --released feed the identifier and differencing rules', async (t) => {

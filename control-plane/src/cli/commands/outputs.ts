@@ -7,7 +7,7 @@ import { parsePseudonymList, readLocalRequest } from '../../outputs/local-files.
 import { entryFor } from '../../outputs/metadata.js';
 import type { CheckReport, ReleasedFile } from '../../outputs/model.js';
 import type { OutputProfile } from '../../outputs/profile.js';
-import { loadProfile } from '../../outputs/profile-files.js';
+import { loadProfile, strictestProfile } from '../../outputs/profile-files.js';
 import { protectTable } from '../../outputs/protect.js';
 
 /** `outputs check` exit codes (the issue's contract): 1 blocked, 3 review, 2 usage. */
@@ -20,6 +20,11 @@ interface CheckOptions {
   released?: string;
   cohortSize?: number;
   json?: boolean;
+}
+
+/** A name, a file, or several names joined by commas for an extract from several authorities. */
+function resolveProfile(value: string): OutputProfile {
+  return value.includes(',') ? strictestProfile(value.split(',').map((n) => n.trim())) : loadProfile(value);
 }
 
 function parseCohortSize(value: string): number {
@@ -61,7 +66,11 @@ export function register(program: Command): void {
   outputs
     .command('check <paths...>')
     .description('check output files or directories (with outputs.yaml beside them) for disclosure')
-    .option('--profile <name|file>', 'output profile: sds, dst, acro, opensafely or a YAML file', 'sds')
+    .option(
+      '--profile <name|file>',
+      'output profile: sds, dst, acro, opensafely, a YAML file, or names joined by commas (the strictest applies)',
+      'sds',
+    )
     .option('--pseudonyms <file>', "the project's pseudonyms, one per line")
     .option('--released <dir>', "the project's earlier releases, for the differencing rule")
     .option('--cohort-size <n>', 'persons in the cohort (default: the number of pseudonyms)', parseCohortSize)
@@ -80,7 +89,12 @@ export function register(program: Command): void {
           ...f,
           ...(entryFor(earlier.metadata, f.path) ? { entry: entryFor(earlier.metadata, f.path) } : {}),
         }));
-        return { profile: loadProfile(opts.profile), request: readLocalRequest(paths), released, pseudonyms };
+        return {
+          profile: resolveProfile(opts.profile),
+          request: readLocalRequest(paths),
+          released,
+          pseudonyms,
+        };
       });
       const cohortSize = opts.cohortSize ?? pseudonyms?.size;
       const report = checkOutputs({
@@ -118,7 +132,7 @@ export function register(program: Command): void {
     .option('-o, --output <file>', 'write the protected table here (default: standard output)')
     .action((file: string, opts: { profile: string; output?: string }, command: Command) => {
       const result = asUsageError(command, () => {
-        const profile: OutputProfile = loadProfile(opts.profile);
+        const profile = resolveProfile(opts.profile);
         const request = readLocalRequest([file]);
         const [input, ...more] = request.files;
         if (!input || more.length > 0) throw new KlarsynError('validation_failed', `${file} is not one file`);
