@@ -11,6 +11,8 @@ import {
   verifyInclusion,
 } from '../../../audit/index.js';
 import { Integrator } from '../../../audit/store/integrator.js';
+import { LogReader } from '../../../audit/store/log-reader.js';
+import { rebuildTiles } from '../../../audit/store/rebuild-tiles.js';
 import { logFixture, ORIGIN, storeClient, testEvent } from './support.js';
 
 t.test('invariant 4: an event commits or rolls back with the action it records', async (t) => {
@@ -135,4 +137,32 @@ t.test('an integrator with another origin or key refuses to sign for the stored 
     signer: parseSignerKey(generateKey('elsewhere/log').signerKey),
   });
   await t.rejects(otherOrigin.ensureCheckpoint(), { code: 'origin_mismatch' });
+});
+
+t.test('tiles are a cache: rebuilt from the entries, checked against every signed checkpoint', async (t) => {
+  const f = await logFixture(t, { batchSize: 100 });
+  await f.integrator.ensureCheckpoint();
+  for (let i = 0; i < 700; i++) await f.log.append(testEvent(i), f.app);
+  await f.integrator.drain();
+  const latest = verifyCheckpoint((await f.reader.latest())?.note as string, [f.verifierKey]);
+  const before = (await f.app.query('SELECT level, idx, hashes FROM tlog_tiles ORDER BY level, idx')).rows;
+  await f.app.query('DELETE FROM tlog_tiles');
+  const rebuilt = await rebuildTiles(f.app, 256);
+  t.same(rebuilt, { size: 700, checkpoints: 7 }, 'all seven checkpoints checked');
+  t.same((await f.app.query('SELECT level, idx, hashes FROM tlog_tiles ORDER BY level, idx')).rows, before);
+  const entries = await f.reader.entries(0, 700);
+  const proof = await new LogReader(f.app).inclusionProof(650, 700);
+  t.ok(verifyInclusion(leafHash(entries[650]?.data as Uint8Array), 650, 700, proof, latest.root));
+
+  await f.owner.query(
+    "ALTER TABLE tlog_entries DISABLE TRIGGER USER; UPDATE tlog_entries SET data = convert_to('{}', 'UTF8') WHERE idx = 250",
+  );
+  await t.rejects(rebuildTiles(f.app, 256), { code: 'entry_mismatch', evidence: { checkpointSize: 300 } });
+  t.equal(
+    (await f.app.query('SELECT count(*)::int AS n FROM tlog_tiles')).rows[0].n,
+    before.length,
+    'nothing written',
+  );
+  await f.owner.query('DELETE FROM tlog_entries WHERE idx = 420');
+  await t.rejects(rebuildTiles(f.app, 1000), { code: 'entry_mismatch', evidence: { index: 420 } });
 });

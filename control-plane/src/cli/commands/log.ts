@@ -13,12 +13,15 @@ import {
   verifyCheckpoint,
   verifyInclusion,
 } from '../../../../audit/index.js';
+import { rebuildTiles } from '../../../../audit/store/rebuild-tiles.js';
 import { KlarsynError } from '../../errors.js';
 import { printTable } from '../context.js';
+import { withDatabase } from '../database.js';
 
 /**
  * Monitor commands for anyone (no account, no database): verify the public log against the state
- * of the previous run, or check one entry's inclusion proof. Failures exit 1 with the reason.
+ * of the previous run, or check one entry's inclusion proof. One operator command works on the
+ * server's own database. Failures exit 1 with the reason.
  */
 export function register(program: Command): void {
   const log = program.command('log').description('verify the public transparency log of a Klarsyn server');
@@ -62,6 +65,8 @@ export function register(program: Command): void {
       );
     });
 
+  registerOperator(log);
+
   log
     .command('proof')
     .description("print and verify one entry's inclusion proof in a signed checkpoint")
@@ -92,6 +97,25 @@ export function register(program: Command): void {
       } catch (e) {
         throw failure(e);
       }
+    });
+}
+
+/** Operator commands on this server's own database. */
+function registerOperator(log: Command): void {
+  log
+    .command('rebuild-tiles')
+    .description("recompute the log's tile cache from its entries, checking every signed checkpoint")
+    .action(async (_opts: unknown, command: Command) => {
+      const result = await withDatabase(command, async (db) => {
+        try {
+          return await rebuildTiles(db.pool);
+        } catch (e) {
+          throw failure(e);
+        }
+      });
+      process.stdout.write(
+        `tiles rebuilt for ${result.size} entries; ${result.checkpoints} checkpoints match\n`,
+      );
     });
 }
 
@@ -139,6 +163,12 @@ function failure(e: unknown): unknown {
   const evidence = (e as AuditError).evidence;
   if (evidence && typeof evidence.index === 'number') {
     return new KlarsynError('conflict', `log verification failed at entry ${evidence.index}: ${e.message}`);
+  }
+  if (evidence && typeof evidence.checkpointSize === 'number') {
+    return new KlarsynError(
+      'conflict',
+      `log entries contradict checkpoint ${evidence.checkpointSize}: ${e.message}`,
+    );
   }
   if (evidence?.previous) {
     process.stderr.write(
