@@ -1,4 +1,5 @@
 import t from 'tap';
+import { writeRegisterFixtures } from '../support/register-fixtures.js';
 import { BROWSER_TEST_TIMEOUT, checkPage, launchBrowser, newVisitor } from './support/browser.js';
 import { loggedIn, menu } from './support/people.js';
 import { startKlarsyn } from './support/server.js';
@@ -81,13 +82,13 @@ t.test('a researcher applies, two stewards approve, the project is approved', as
 
   await page.getByRole('heading', { name: 'Trin 4 af 5: Population' }).waitFor();
   await page.getByLabel('Kodevariabel').selectOption('diagnoser.diagnosekode');
-  await page.getByLabel('Kodepræfikser').fill('dm80, dm81 ds72');
+  await page.getByLabel('Kodepræfikser').fill('de11, dm80 ds72');
   await checkPage(t, researcher, 'researcher-06-apply-cohort');
   await page.getByRole('button', { name: 'Næste' }).click();
 
   await page.getByRole('heading', { name: 'Trin 5 af 5: Gennemse' }).waitFor();
   const review = await page.locator('main').textContent();
-  t.match(review, /diagnoser\.diagnosekode, der begynder med DM80, DM81, DS72/, 'prefixes normalised');
+  t.match(review, /diagnoser\.diagnosekode, der begynder med DE11, DM80, DS72/, 'prefixes normalised');
   t.match(review, /age at baseline/);
   await checkPage(t, researcher, 'researcher-07-apply-review');
   await page.getByRole('button', { name: 'Gem kladde' }).click();
@@ -156,12 +157,23 @@ t.test('a researcher applies, two stewards approve, the project is approved', as
   await page.getByText('SDS: proportionate and justified').waitFor();
   await checkPage(t, researcher, 'researcher-11-project-approved');
 
+  // The approved scope becomes an extract; the page shows its manifest, never its rows.
+  await writeRegisterFixtures(klarsyn.store);
+  await page.getByRole('button', { name: 'Lav et nyt udtræk' }).click();
+  const extract = page.getByRole('article').filter({ hasText: 'Version 1' });
+  await extract.getByText('offentliggjort').waitFor({ timeout: 300_000 });
+  const manifest = await extract.textContent();
+  t.match(manifest, /lmdb.*pnr: personpseudonym/, 'the CPR column is a pseudonym');
+  t.match(manifest, /Personer i populationen\s*[1-9]/, 'the cohort found the persons with DE11');
+  t.match(manifest, /Manifestets SHA-256:\s*[0-9a-f]{64}/);
+  await checkPage(t, researcher, 'researcher-12-extract');
+
   // The access token lives in memory only; a reload keeps the session through the httpOnly cookie.
   await page.reload();
   await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
   t.ok(researcher.tokens.length >= 2, 'the reload was answered by a silent refresh');
   t.notMatch(await page.evaluate(() => document.cookie), /klarsyn_refresh/, 'the refresh cookie is httpOnly');
-  await checkPage(t, researcher, 'researcher-12-after-reload');
+  await checkPage(t, researcher, 'researcher-13-after-reload');
   await page.getByRole('button', { name: 'Log ud' }).click();
   await page.getByRole('heading', { level: 1, name: 'Klarsyn' }).waitFor();
   t.same(await menu(researcher), PUBLIC_MENU, 'logged out: the public menu only');

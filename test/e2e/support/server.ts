@@ -5,6 +5,7 @@ import { parseCatalogFile } from '../../../control-plane/src/catalog/catalog-fil
 import { publishCatalog } from '../../../control-plane/src/catalog/publish.js';
 import { DEMO_APPLICATION, seedDemo } from '../../../control-plane/src/cli/demo-seed.js';
 import { inTransaction } from '../../../control-plane/src/db/transaction.js';
+import type { ObjectStore } from '../../../control-plane/src/storage/object-store.js';
 import { buildTestApp } from '../../support/app.js';
 import { ensureWebBuilt } from './web-build.js';
 
@@ -14,6 +15,8 @@ export { DEMO_APPLICATION };
 export interface Klarsyn {
   url: string;
   pool: pg.Pool;
+  /** The object store the extract engine reads registers from and writes extracts to. */
+  store: ObjectStore;
 }
 
 /**
@@ -25,11 +28,11 @@ export async function startKlarsyn(
   config: Parameters<typeof buildTestApp>[1] = {},
 ): Promise<Klarsyn> {
   ensureWebBuilt();
-  const { app, pool } = await buildTestApp(t, config);
+  const { app, pool, store } = await buildTestApp(t, config);
   // Published here from the repository path: seedDemo finds its catalog file only from the built tree.
   const catalog = parseCatalogFile(readFileSync('policies/catalog/synthetic-registers.yaml', 'utf8'));
   await inTransaction(pool, (tx) => publishCatalog(tx, new TransparencyLog(), catalog, 'operator:e2e'));
   await seedDemo(pool);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { url, pool };
+  return { url, pool, store };
 }

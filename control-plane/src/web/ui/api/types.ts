@@ -6,6 +6,7 @@
 
 import type { Principal, RoleGrant } from '../../../auth/principal.js';
 import type { Authority, Source } from '../../../catalog/model.js';
+import type { ExtractManifest } from '../../../extracts/manifest.js';
 import type { Application } from '../../../projects/application.js';
 import type { ProjectStatus } from '../../../projects/status.js';
 
@@ -13,7 +14,7 @@ export type { Principal, Role, RoleGrant } from '../../../auth/principal.js';
 export { ROLES } from '../../../auth/principal.js';
 export type { Classification, Variable, VariableType } from '../../../catalog/model.js';
 export type { CohortCriterion, RequestedVariable } from '../../../projects/application.js';
-export type { Application, Authority, ProjectStatus, Source };
+export type { Application, Authority, ExtractManifest, ProjectStatus, Source };
 
 export interface TokenResponse {
   accessToken: string;
@@ -66,4 +67,21 @@ export interface RegisteredProject {
   status: ProjectStatus;
   revision?: number;
   decisions?: { authority: string; decision: 'approved' | 'rejected'; reason: string; decidedAt: string }[];
+}
+
+/** One extract version: its build status and, once published, its manifest (never rows). */
+export interface Extract {
+  id: string;
+  projectId: string;
+  version: number;
+  status: 'running' | 'published' | 'failed';
+  stage: string;
+  /** 0..1 */
+  progress: number;
+  requestedAt: string;
+  finishedAt?: string | null;
+  rows?: number | null;
+  manifestSha256?: string | null;
+  manifest?: ExtractManifest | null;
+  error?: string | null;
 }

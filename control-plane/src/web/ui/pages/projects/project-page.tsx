@@ -11,13 +11,14 @@ import { useI18n } from '../../i18n/i18n.js';
 import { Link, useLocation } from '../../router.js';
 import { ApplicationSummary } from './application-summary.js';
 import { DecisionsTable } from './decisions-table.js';
+import { ExtractsSection } from './extracts-section.js';
 
 const WITHDRAWABLE = new Set(['draft', 'submitted', 'partially_approved', 'approved']);
 
 /** One project: where its approval stands, and what the applicant can do next. */
 export function ProjectPage({ id }: { id: string }) {
   const { t } = useI18n();
-  const { principal } = useSession();
+  const { principal, has } = useSession();
   const { query } = useLocation();
   const [actionError, setActionError] = useState<unknown>();
   const [done, setDone] = useState<'submitted' | 'withdrawn' | undefined>();
@@ -90,6 +91,9 @@ export function ProjectPage({ id }: { id: string }) {
       {project.status === 'draft' && <p class="hint">{t('project.draftHint')}</p>}
       <h2>{t('decisions.title')}</h2>
       <DecisionsTable project={project} />
+      {project.status === 'approved' && (
+        <ExtractsSection projectId={project.id} canRequest={mine && has('researcher')} />
+      )}
       <h2>{t('project.application')}</h2>
       <ApplicationSummary application={project.application} sources={sources} headingLevel={3} />
     </Page>
