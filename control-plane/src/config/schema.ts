@@ -162,10 +162,11 @@ export const configSchema = {
           properties: {
             bwrap: { type: 'string', minLength: 1, default: 'bwrap', description: 'The bubblewrap binary' },
             toolPaths: {
-              type: 'array',
-              items: { type: 'string', pattern: '^/' },
-              default: [],
-              description: 'Host directories bound read-only into every sandbox (e.g. a JupyterLab virtualenv)',
+              type: 'string',
+              pattern: '^(/[^:]*)?(:/[^:]*)*$',
+              default: '',
+              description:
+                'Host directories bound read-only into every sandbox, colon-separated like PATH (e.g. a JupyterLab virtualenv)',
             },
           },
         },
@@ -276,7 +277,7 @@ export interface WorkspacesConfig {
   provisionTimeoutSeconds: number;
   credentialTtlSeconds: number;
   images: Record<string, string>;
-  local: { bwrap: string; toolPaths: string[] };
+  local: { bwrap: string; toolPaths: string };
   kubernetes: {
     kubeconfig?: string;
     namespacePrefix: string;

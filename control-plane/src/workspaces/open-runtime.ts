@@ -24,7 +24,7 @@ export async function openRuntime(
     store,
     runDir: join(config.dataDir, 'workspaces'),
     bwrap: settings.local.bwrap,
-    toolPaths: settings.local.toolPaths,
+    toolPaths: settings.local.toolPaths.split(':').filter(Boolean),
     logger,
   });
 }

@@ -1,5 +1,7 @@
 // An approved project with a published extract, on a full test app, for the workspace tests.
-import { readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { TransparencyLog } from '../../../audit/store/transparency-log.js';
 import { parseCatalogFile } from '../../../control-plane/src/catalog/catalog-file.js';
@@ -129,4 +131,24 @@ export async function launch(
   payload: Record<string, unknown>,
 ) {
   return app.inject({ method: 'POST', url: `/api/v1/projects/${projectId}/workspaces`, headers, payload });
+}
+
+/** A tool directory whose bin/jupyter is the stand-in of fixtures/fake-jupyter.py (see there). */
+export function fakeJupyterToolPath(t: { teardown(fn: () => unknown): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'klarsyn-tools-'));
+  mkdirSync(join(dir, 'bin'));
+  copyFileSync(new URL('./fixtures/fake-jupyter.py', import.meta.url), join(dir, 'bin', 'jupyter'));
+  chmodSync(join(dir, 'bin', 'jupyter'), 0o755);
+  chmodSync(dir, 0o755);
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Log entries whose type starts with `prefix`, pending and integrated, as the public log will show them. */
+export async function logEvents(pool: import('pg').Pool, prefix: string) {
+  const { rows } = await pool.query(
+    `SELECT e FROM (SELECT id AS o, convert_from(data, 'UTF8')::jsonb AS e FROM tlog_pending
+       UNION ALL SELECT idx - 1e12, convert_from(data, 'UTF8')::jsonb FROM tlog_entries) l ORDER BY o`,
+  );
+  return rows.map((r) => r.e).filter((e) => String(e.type).startsWith(prefix));
 }

@@ -12,8 +12,6 @@ import type { WorkspaceService } from '../service.js';
 /** A ticket is in the URL the browser opens, so it works once and only briefly. */
 const TICKET_TTL_MS = 60_000;
 const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-/** Answers about a session are reused this long: revoking access takes effect within it. */
-const AUTHORIZE_CACHE_MS = 5_000;
 
 const digest = (token: string) => createHash('sha256').update(token).digest();
 const today = () => new Date().toISOString().slice(0, 10);
@@ -24,8 +22,6 @@ const today = () => new Date().toISOString().slice(0, 10);
  * cookie again: the workspace still running, the account still a member of a still-active project.
  */
 export class BrowserSessions {
-  private readonly cache = new Map<string, { accountId: string | undefined; until: number }>();
-
   constructor(
     private readonly pool: pg.Pool,
     private readonly log: TransparencyLog,
@@ -78,18 +74,11 @@ export class BrowserSessions {
     return rows[0] ? { token, expiresAt: rows[0].expiresAt } : undefined;
   }
 
-  /** The account a session cookie stands for, if it may reach the workspace right now. */
+  /**
+   * The account a session cookie stands for, if it may reach the workspace right now. Asked on every
+   * request, so stopping the workspace or leaving the project ends access at once.
+   */
   async authorize(workspaceId: string, token: string): Promise<string | undefined> {
-    const key = `${workspaceId}:${digest(token).toString('hex')}`;
-    const cached = this.cache.get(key);
-    if (cached && cached.until > Date.now()) return cached.accountId;
-    const accountId = await this.check(workspaceId, token);
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(key, { accountId, until: Date.now() + AUTHORIZE_CACHE_MS });
-    return accountId;
-  }
-
-  private async check(workspaceId: string, token: string): Promise<string | undefined> {
     const { rows } = await this.pool.query<{ accountId: string; projectId: string }>(
       `SELECT s.account_id AS "accountId", w.project_id AS "projectId"
        FROM workspace_sessions s JOIN workspaces w ON w.id = s.workspace_id
