@@ -80,7 +80,7 @@ export interface CheckRequest {
   context?: CheckContext;
 }
 
-export const SEVERITY_RANK: Record<Verdict, number> = { pass: 0, review: 1, block: 2 };
+const SEVERITY_RANK: Record<Verdict, number> = { pass: 0, review: 1, block: 2 };
 
 /** The worst of some verdicts; `pass` when there are none. */
 export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
