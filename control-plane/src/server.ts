@@ -9,11 +9,13 @@ import { type Database, openDatabase } from './db/database.js';
 import { masterKeySource } from './extracts/master-key-source.js';
 import { startPeriodicJobs } from './periodic-jobs.js';
 import { ProjectWorkflow } from './projects/workflow.js';
+import type { ObjectStore } from './storage/object-store.js';
 import { openStorage } from './storage/open-store.js';
 
 export interface RunningServer {
   app: FastifyInstance;
   db: Database;
+  store: ObjectStore;
   url: string;
   close(): Promise<void>;
 }
@@ -48,6 +50,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     return {
       app,
       db,
+      store: storage.store,
       url: address,
       async close() {
         await stopJobs();

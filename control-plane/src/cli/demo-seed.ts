@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { TransparencyLog } from '../../../audit/store/transparency-log.js';
 import { findAccountByUsername, principalOf } from '../auth/accounts.js';
@@ -8,9 +11,12 @@ import { parseCatalogFile } from '../catalog/catalog-file.js';
 import { publishCatalog } from '../catalog/publish.js';
 import { loadCatalog } from '../catalog/store.js';
 import { inTransaction } from '../db/transaction.js';
+import { readPolicyFile } from '../policy-files.js';
 import type { Application } from '../projects/application.js';
 import { listProjects } from '../projects/store.js';
 import { ProjectWorkflow } from '../projects/workflow.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { generateSynthetic } from '../synth/generate.js';
 
 /** Demo accounts share one documented password: the demo is for walking through, not for data. */
 export const DEMO_PASSWORD = 'klarsyn-demo-2026';
@@ -54,8 +60,6 @@ export const DEMO_ACCOUNTS: { username: string; displayName: string; grants: Rol
   },
 ];
 
-const SYNTHETIC_CATALOG = new URL('../../../../policies/catalog/synthetic-registers.yaml', import.meta.url);
-
 const year = new Date().getUTCFullYear();
 export const DEMO_APPLICATION: Application = {
   title: 'Antidepressant use after a type 2 diabetes diagnosis (demo)',
@@ -76,15 +80,59 @@ export const DEMO_APPLICATION: Application = {
   cohort: { match: 'any', criteria: [{ source: 'diagnoser', variable: 'diagnosekode', prefixes: ['DE11'] }] },
 };
 
+/** Size of the demo's synthetic population: big enough for real-looking tables, small enough to make in seconds. */
+export const DEMO_PERSONS = 20_000;
+
 /**
- * Makes the demo walkable: accounts for every role, the synthetic catalog, and one approved
- * sample project. Idempotent, so restarting the demo keeps what people did.
+ * Makes the demo walkable: accounts for every role, synthetic registers and their catalog, and one
+ * approved sample project with its first extract. Idempotent, so a restart keeps what people did.
  */
-export async function seedDemo(pool: pg.Pool): Promise<void> {
+export async function seedDemo(
+  pool: pg.Pool,
+  data?: { app: FastifyInstance; store: ObjectStore },
+): Promise<void> {
+  if (data) await seedRegisters(data.store);
+  const created = await seedAccountsCatalogProject(pool);
+  if (created && data) await requestFirstExtract(data.app, created);
+}
+
+/** Writes the synthetic registers into object storage once, where the catalog says they live. */
+async function seedRegisters(store: ObjectStore): Promise<void> {
+  for await (const _ of store.list('registers/')) return;
+  process.stderr.write(`klarsyn demo: generating synthetic registers for ${DEMO_PERSONS} persons …\n`);
+  const dir = mkdtempSync(join(tmpdir(), 'klarsyn-demo-registers-'));
+  try {
+    await generateSynthetic({ persons: DEMO_PERSONS, seed: 'demo', out: dir, format: 'parquet' });
+    for (const table of readdirSync(join(dir, 'registers'))) {
+      for (const file of readdirSync(join(dir, 'registers', table))) {
+        await store.put(`registers/${table}/${file}`, readFileSync(join(dir, 'registers', table, file)));
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The sample project's first extract, made through the API as the researcher would. */
+async function requestFirstExtract(app: FastifyInstance, projectId: string): Promise<void> {
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: 'forsker', password: DEMO_PASSWORD },
+  });
+  await app.inject({
+    method: 'POST',
+    url: `/api/v1/projects/${projectId}/extracts`,
+    headers: { authorization: `Bearer ${login.json().accessToken}` },
+  });
+}
+
+/** Returns the sample project's id when this call created it. */
+async function seedAccountsCatalogProject(pool: pg.Pool): Promise<string | undefined> {
   for (const a of DEMO_ACCOUNTS) await upsertLocalAccount(pool, { ...a, password: DEMO_PASSWORD }, true);
   const log = new TransparencyLog();
   if ((await loadCatalog(pool)).sources.length === 0) {
-    const catalog = parseCatalogFile(readFileSync(SYNTHETIC_CATALOG, 'utf8'));
+    const catalog = parseCatalogFile(readPolicyFile('policies/catalog/synthetic-registers.yaml'));
     await inTransaction(pool, (tx) => publishCatalog(tx, log, catalog, 'operator:demo'));
   }
   const principal = async (username: string) =>
@@ -103,4 +151,5 @@ export async function seedDemo(pool: pg.Pool): Promise<void> {
     decision: 'approved',
     reason: 'Approved for the stated purpose.',
   });
+  return project.id;
 }

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { KlarsynError } from '../errors.js';
+import { readPolicyFile } from '../policy-files.js';
 import { describeSchemaErrors } from '../schema-errors.js';
 
 export type Generalisation = 'year' | 'year_month' | 'keep' | { column: string };
@@ -49,17 +49,7 @@ export function parseGeneralisationPolicy(text: string): GeneralisationPolicy {
   };
 }
 
-const DEFAULT_POLICY = new URL('../../../policies/generalisation/default.yaml', import.meta.url);
-const DEFAULT_POLICY_BUILT = new URL('../../../../policies/generalisation/default.yaml', import.meta.url);
-
-/** The shipped policy, found from both the source tree and the built dist tree. */
+/** The shipped policy. */
 export function loadGeneralisationPolicy(): GeneralisationPolicy {
-  for (const url of [DEFAULT_POLICY, DEFAULT_POLICY_BUILT]) {
-    try {
-      return parseGeneralisationPolicy(readFileSync(url, 'utf8'));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-  }
-  throw new KlarsynError('internal', 'policies/generalisation/default.yaml not found');
+  return parseGeneralisationPolicy(readPolicyFile('policies/generalisation/default.yaml'));
 }

@@ -22,7 +22,7 @@ export function register(program: Command): void {
       process.stderr.write(`klarsyn demo: starting PostgreSQL and the control plane in ${dataDir} …\n`);
       const server = await startServer(config, logger);
       closeOnSignals(server, logger);
-      await seedDemo(server.db.pool);
+      await seedDemo(server.db.pool, { app: server.app, store: server.store });
       printWelcome(server.url);
       await new Promise(() => {});
     });
@@ -51,6 +51,10 @@ function printWelcome(url: string): void {
   );
   out.write(
     `  curl ${url}/api/v1/catalog/sources                         # the public catalog (synthetic registers)\n`,
+  );
+  out.write(`  curl ${url}/api/v1/register/projects                       # the public access register\n`);
+  out.write(
+    `  curl -H "authorization: Bearer $TOKEN" ${url}/api/v1/projects/<id>/extracts   # its pseudonymised extract v1\n`,
   );
   out.write(`  API page: ${url}/docs   OpenAPI: ${url}/openapi.json\n\nPress Ctrl-C to stop.\n`);
 }
