@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isKlarsynError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { COMMAND_EXIT, EXIT } from './exit.js';
 
 interface CommandModule {
   register(program: Command): void;
@@ -37,8 +38,6 @@ function invokedCommand(argv: string[]): string | undefined {
   return undefined;
 }
 
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
-
 export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('klarsyn')
     .description('Klarsyn: pseudonymised analysis platform for national health registers')
@@ -73,6 +72,8 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (e) {
+    // A command that ends with a meaningful status of its own (outputs check: 3 = needs review).
+    if (e instanceof CommanderError && e.code === COMMAND_EXIT) return e.exitCode;
     if (e instanceof CommanderError) {
       const informational = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(
         e.code,

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, CommanderError, InvalidArgumentError } from 'commander';
 import { KlarsynError } from '../../errors.js';
 import { checkOutputs } from '../../outputs/check.js';
 import { parsePseudonymList, readLocalRequest } from '../../outputs/local-files.js';
@@ -9,6 +9,7 @@ import type { CheckReport, ReleasedFile } from '../../outputs/model.js';
 import type { OutputProfile } from '../../outputs/profile.js';
 import { loadProfile, strictestProfile } from '../../outputs/profile-files.js';
 import { protectTable } from '../../outputs/protect.js';
+import { COMMAND_EXIT } from '../exit.js';
 
 /** `outputs check` exit codes (the issue's contract): 1 blocked, 3 review, 2 usage. */
 const EXIT_REVIEW = 3;
@@ -119,9 +120,7 @@ export function register(program: Command): void {
         process.stderr.write(
           `klarsyn: ${count('review')} of ${report.files.length} files need a person's review\n`,
         );
-        // main() turns every CommanderError into exit 2 and every other error into 1; 3 is only
-        // reachable by ending here. Output to files, pipes and terminals is synchronous on Linux.
-        process.exit(EXIT_REVIEW);
+        throw new CommanderError(EXIT_REVIEW, COMMAND_EXIT, 'needs review');
       }
     });
 
