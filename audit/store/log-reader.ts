@@ -26,12 +26,11 @@ export interface LogReaderOptions {
 
 /**
  * Read side of the log for the public API: checkpoints, entries, proofs and tlog-tiles
- * resources. Proofs are computed from tiles; full tiles (immutable) and the hashes inside them
- * are cached, so a proof costs one query for the few tiles not yet seen.
+ * resources. Proofs are read from tiles, whose inner levels are stored (no hashing); full tiles
+ * never change and are cached, so a proof costs one query for the few tiles not yet seen.
  */
 export class LogReader {
-  private readonly fullTiles = new Map<string, Uint8Array>();
-  private readonly innerHashes = new Map<string, Uint8Array>();
+  private readonly fullTiles = new Map<string, { hashes: Uint8Array; inner: Uint8Array | undefined }>();
   private readonly cacheLimit: number;
   private knownSize = -1;
 
@@ -136,27 +135,26 @@ export class LogReader {
   }
 
   private async tiles(ids: readonly TileId[]): Promise<TileSet> {
-    const set = new TileSet(this.innerHashes);
+    const set = new TileSet();
     const missing: TileId[] = [];
     for (const id of ids) {
       const cached = this.fullTiles.get(`${id.level}/${id.index}`);
-      if (cached) set.set(id.level, id.index, cached);
+      if (cached) set.set(id.level, id.index, cached.hashes, cached.inner);
       else missing.push(id);
     }
     await readTiles(this.pool, missing, set);
     for (const id of missing) {
       const bytes = set.get(id.level, id.index);
-      if (bytes?.length === TILE_WIDTH * 32) this.remember(`${id.level}/${id.index}`, bytes);
+      if (bytes?.length === TILE_WIDTH * 32) {
+        this.remember(`${id.level}/${id.index}`, { hashes: bytes, inner: set.inner(id.level, id.index) });
+      }
     }
     return set;
   }
 
-  private remember(key: string, bytes: Uint8Array): void {
-    if (this.fullTiles.size >= this.cacheLimit) {
-      this.fullTiles.clear();
-      this.innerHashes.clear();
-    }
-    this.fullTiles.set(key, bytes);
+  private remember(key: string, tile: { hashes: Uint8Array; inner: Uint8Array | undefined }): void {
+    if (this.fullTiles.size >= this.cacheLimit) this.fullTiles.clear();
+    this.fullTiles.set(key, tile);
   }
 }
 

@@ -1,13 +1,14 @@
 import { EMPTY_ROOT } from '../merkle/hash.js';
 import { hashRange } from '../merkle/ranges.js';
 import { TILE_WIDTH } from './paths.js';
-import { joinHashes, perfectRoot, splitHashes, TileSet } from './tile-set.js';
+import { joinHashes, splitHashes, TileSet, tileLevels } from './tile-set.js';
 
-/** A tile to store: its full current contents (1..256 hashes). */
+/** A tile to store: its full current contents (1..256 hashes), and inner levels once full. */
 export interface TileWrite {
   level: number;
   index: number;
   hashes: Uint8Array;
+  inner?: Uint8Array;
 }
 
 export interface Integration {
@@ -46,9 +47,10 @@ export function integrate(fromSize: number, leafHashes: readonly Uint8Array[], e
     tile.hashes.push(hash);
     tile.changed = true;
     if (tile.hashes.length === TILE_WIDTH) {
-      writes.push({ level, index: tile.index, hashes: joinHashes(tile.hashes) });
+      const { root, inner } = tileLevels(tile.hashes);
+      writes.push({ level, index: tile.index, hashes: joinHashes(tile.hashes), inner });
       open[level] = { index: tile.index + 1, hashes: [], changed: false };
-      add(level + 1, perfectRoot(tile.hashes));
+      add(level + 1, root);
     }
   };
 

@@ -6,33 +6,32 @@ import { TILE_HEIGHT, TILE_WIDTH } from './paths.js';
 
 /**
  * Tiles as a hash source. A tile at level L holds up to 256 consecutive hashes of perfect subtrees
- * of height 8L; the levels in between are recomputed by hashing inside one tile. A stored tile only
- * ever grows, so the partial tile of any earlier tree size is a prefix of the stored one.
+ * of height 8L; the levels in between are read from the full tile's stored inner levels when given
+ * (a server), else recomputed by hashing inside the tile (a client of tlog-tiles). A stored tile
+ * only ever grows, so the partial tile of any earlier tree size is a prefix of the stored one.
  */
 export interface TileId {
   level: number;
   index: number;
 }
 
+/** Levels 1..7 above a full tile's hashes, level by level: 128 + 64 + ... + 2 hashes. */
+export const INNER_HASHES = 254;
+
 export class TileSet {
-  private readonly tiles = new Map<string, Uint8Array>();
+  private readonly tiles = new Map<string, { hashes: Uint8Array; inner: Uint8Array | undefined }>();
 
-  /**
-   * `memo` keeps hashes computed inside full tiles (which never change) across TileSets, so a
-   * server answering many proofs hashes each full tile's inner levels once.
-   */
-  private readonly memo: Map<string, Uint8Array> | undefined;
-
-  constructor(memo?: Map<string, Uint8Array>) {
-    this.memo = memo;
-  }
-
-  set(level: number, index: number, hashes: Uint8Array): void {
-    this.tiles.set(`${level}/${index}`, hashes);
+  /** `inner`: the full tile's inner levels (tileLevels), so no hashing is needed to read them. */
+  set(level: number, index: number, hashes: Uint8Array, inner?: Uint8Array): void {
+    this.tiles.set(`${level}/${index}`, { hashes, inner });
   }
 
   get(level: number, index: number): Uint8Array | undefined {
-    return this.tiles.get(`${level}/${index}`);
+    return this.tiles.get(`${level}/${index}`)?.hashes;
+  }
+
+  inner(level: number, index: number): Uint8Array | undefined {
+    return this.tiles.get(`${level}/${index}`)?.inner;
   }
 
   /** The hash of the perfect subtree at `level`, `index`, from the one tile that covers it. */
@@ -47,13 +46,13 @@ export class TileSet {
       );
     }
     if (count === 1) return bytes.subarray(offset * HASH_SIZE, (offset + 1) * HASH_SIZE);
-    const full = bytes.length === TILE_WIDTH * HASH_SIZE;
-    const key = `${level}/${index}`;
-    const known = full ? this.memo?.get(key) : undefined;
-    if (known) return known;
-    const hash = perfectRoot(splitHashes(bytes, offset, count));
-    if (full) this.memo?.set(key, hash);
-    return hash;
+    const inner = this.inner(tile.level, tile.index);
+    if (inner?.length === INNER_HASHES * HASH_SIZE && bytes.length === TILE_WIDTH * HASH_SIZE) {
+      // Level r of the inner levels starts after the 256 - 2^(9 - r) hashes of the levels below.
+      const at = TILE_WIDTH - 2 ** (TILE_HEIGHT + 1 - Math.log2(count)) + offset / count;
+      return inner.subarray(at * HASH_SIZE, (at + 1) * HASH_SIZE);
+    }
+    return perfectRoot(splitHashes(bytes, offset, count));
   }
 
   root(size: number): Uint8Array {
@@ -121,6 +120,20 @@ export function splitHashes(bytes: Uint8Array, offset = 0, count = bytes.length 
 
 export function joinHashes(hashes: readonly Uint8Array[]): Uint8Array {
   return concat(...hashes);
+}
+
+/** A full tile's root (the hash one level up) and its inner levels, as stored beside it. */
+export function tileLevels(hashes: Uint8Array[]): { root: Uint8Array; inner: Uint8Array } {
+  const inner: Uint8Array[] = [];
+  let level = hashes;
+  while (level.length > 1) {
+    const up: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += 2)
+      up.push(nodeHash(level[i] as Uint8Array, level[i + 1] as Uint8Array));
+    level = up;
+    if (level.length > 1) inner.push(...level);
+  }
+  return { root: level[0] as Uint8Array, inner: concat(...inner) };
 }
 
 /** MTH of a power-of-two run of subtree hashes. */

@@ -41,7 +41,7 @@ function grow(batches: number[]) {
       if (tile) edge.set(id.level, id.index, tile);
     }
     const result = integrate(size, leaves.slice(size, size + n), edge);
-    for (const w of result.tiles) stored.set(w.level, w.index, w.hashes);
+    for (const w of result.tiles) stored.set(w.level, w.index, w.hashes, w.inner);
     size = result.size;
     roots.push([size, result.root]);
   }
@@ -77,9 +77,11 @@ t.test('proofs computed from tiles equal in-memory proofs at every earlier size'
   for (let k = 0; k < 300; k++) {
     const size = 1 + Math.floor(pick() * N);
     const index = Math.floor(pick() * size);
+    // Half the time as a client of tlog-tiles would (hashes only), half as the server (inner levels too).
     const needed = new TileSet();
     for (const id of tilesForInclusion(index, size)) {
-      needed.set(id.level, id.index, grown.stored.get(id.level, id.index) as Uint8Array);
+      const inner = k % 2 === 0 ? grown.stored.inner(id.level, id.index) : undefined;
+      needed.set(id.level, id.index, grown.stored.get(id.level, id.index) as Uint8Array, inner);
     }
     const proof = needed.inclusionProof(index, size);
     t.same(proof, reference.inclusionProof(index, size), `inclusion ${index} in ${size}`);
@@ -94,6 +96,15 @@ t.test('proofs computed from tiles equal in-memory proofs at every earlier size'
     t.same(cproof, reference.consistencyProof(size1, size), `consistency ${size1} to ${size}`);
     t.ok(verifyConsistency(size1, size, cproof, reference.root(size1), reference.root(size)));
   }
+});
+
+t.test('full tiles carry their inner levels; partial tiles none', async (t) => {
+  t.equal(grown.stored.inner(0, 0)?.length, 254 * 32);
+  t.equal(grown.stored.inner(1, 0)?.length, 254 * 32);
+  t.equal(grown.stored.inner(0, 273), undefined);
+  // The first inner hash is the node over leaves 0 and 1; the last over leaves 128..255's halves.
+  t.same(grown.stored.inner(0, 0)?.subarray(0, 32), reference.node(1, 0));
+  t.same(grown.stored.inner(0, 0)?.subarray(253 * 32), reference.node(7, 1));
 });
 
 t.test('a missing tile is an error, not a wrong hash', async (t) => {
