@@ -119,12 +119,15 @@ async function pseudonymise(
   const sql = mapSql(job.plan, kind);
   if (!sql) return;
   const key = deriveSubKey(job.secret, kind === 'person_pseudonym' ? 'person' : 'contact');
-  await attachPseudonymFunction(
-    db,
-    kind === 'person_pseudonym' ? PERSON_PSEUDONYM : RECORD_PSEUDONYM,
-    new PseudonymMap(key),
-  );
-  await db.run(sql);
+  const map = new PseudonymMap(key);
+  try {
+    await attachPseudonymFunction(db, kind === 'person_pseudonym' ? PERSON_PSEUDONYM : RECORD_PSEUDONYM, map);
+    await db.run(sql);
+  } finally {
+    // The map holds the sub-key; every value is in the SQL map table now.
+    map.destroy();
+    key.key.destroy();
+  }
   const check = await one(db, mapCheckSql(kind));
   if (Number(check.values) !== Number(check.pseudonyms)) {
     throw new KlarsynError(
