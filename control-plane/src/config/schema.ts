@@ -175,7 +175,11 @@ export const configSchema = {
           additionalProperties: false,
           default: {},
           properties: {
-            kubeconfig: { type: 'string', minLength: 1, description: 'Default: the in-cluster service account' },
+            kubeconfig: {
+              type: 'string',
+              minLength: 1,
+              description: 'Default: the in-cluster service account',
+            },
             namespacePrefix: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,14}-$', default: 'klarsyn-ws-' },
             podSecurityVersion: {
               type: 'string',
@@ -199,7 +203,8 @@ export const configSchema = {
               type: 'object',
               additionalProperties: false,
               required: ['namespace', 'name'],
-              description: "The control plane's own ServiceAccount (subject of the per-namespace RoleBinding)",
+              description:
+                "The control plane's own ServiceAccount (subject of the per-namespace RoleBinding)",
               properties: { namespace: { type: 'string' }, name: { type: 'string' } },
               default: { namespace: 'klarsyn-system', name: 'klarsyn-control-plane' },
             },
