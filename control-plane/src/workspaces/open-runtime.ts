@@ -1,9 +1,12 @@
 import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { KlarsynError } from '../errors.js';
 import { DirectoryStore } from '../storage/directory-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
+import { ScopedCredentialIssuer } from '../storage/scoped-credentials.js';
+import { KubernetesRuntime } from './kubernetes/kube-runtime.js';
 import { LocalRuntime } from './local/local-runtime.js';
 import type { WorkspaceRuntime } from './runtime.js';
 
@@ -14,6 +17,7 @@ export async function openRuntime(
   logger: Logger,
 ): Promise<WorkspaceRuntime> {
   const settings = config.workspaces;
+  if (settings.runtime === 'kubernetes') return kubernetesRuntime(config);
   if (!(store instanceof DirectoryStore)) {
     throw new KlarsynError(
       'config_invalid',
@@ -26,5 +30,27 @@ export async function openRuntime(
     bwrap: settings.local.bwrap,
     toolPaths: settings.local.toolPaths.split(':').filter(Boolean),
     logger,
+  });
+}
+
+/** Workspaces on Kubernetes read and write the S3 bucket with STS credentials the control plane mints. */
+function kubernetesRuntime(config: Config): WorkspaceRuntime {
+  const { endpoint, accessKey, secretKey, bucket, region, driver } = config.storage;
+  if (driver !== 's3' || !endpoint || !accessKey || !secretKey) {
+    throw new KlarsynError(
+      'config_invalid',
+      'workspaces on Kubernetes need storage.driver s3 (they get STS credentials for their prefixes)',
+    );
+  }
+  const kubeConfig = new KubeConfig();
+  const file = config.workspaces.kubernetes.kubeconfig;
+  if (file) kubeConfig.loadFromFile(file);
+  else kubeConfig.loadFromCluster();
+  return new KubernetesRuntime({
+    kubeConfig,
+    settings: { ...config.workspaces.kubernetes, bucket },
+    credentials: new ScopedCredentialIssuer({ endpoint, accessKey, secretKey, bucket, region }),
+    credentialTtlSeconds: config.workspaces.credentialTtlSeconds,
+    images: config.workspaces.images,
   });
 }

@@ -21,8 +21,6 @@ export interface WorkspacesOptions {
   log: TransparencyLog;
   store: ObjectStore;
   logger: Logger;
-  /** A runtime built by the caller (tests with a restricted Kubernetes identity); default from config. */
-  runtime?: WorkspaceRuntime;
 }
 
 export interface Workspaces {
@@ -46,7 +44,7 @@ async function workspaces(app: FastifyInstance, opts: WorkspacesOptions): Promis
   const { config, pool, log, store, logger } = opts;
   const settings = config.workspaces;
   const templates = loadTemplates(settings.templatesDir ?? shippedTemplatesDir());
-  const runtime = opts.runtime ?? (await openRuntime(config, store, logger));
+  const runtime = await openRuntime(config, store, logger);
   const reconciler = new Reconciler({
     pool,
     log,
