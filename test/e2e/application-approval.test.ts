@@ -168,12 +168,37 @@ t.test('a researcher applies, two stewards approve, the project is approved', as
   t.match(manifest, /Manifestets SHA-256:\s*[0-9a-f]{64}/);
   await checkPage(t, researcher, 'researcher-12-extract');
 
+  // A workspace on that extract. Whether it can start depends on the host (the local runtime
+  // needs JupyterLab installed); either way the page must show the platform's answer.
+  const workspaces = page.locator('section.workspaces');
+  await workspaces.getByRole('button', { name: 'Start et arbejdsområde' }).click();
+  const started = workspaces
+    .getByRole('row')
+    .nth(1)
+    .getByText(/bestilt|starter|kører/);
+  const refused = workspaces.getByRole('alert');
+  await started.or(refused).waitFor();
+  if (await refused.isVisible()) {
+    t.comment(`launch refused on this host: ${await refused.textContent()}`);
+    t.match(
+      await refused.textContent(),
+      /Det er ikke muligt i den nuværende tilstand\..+/,
+      'the reason is shown',
+    );
+  } else {
+    t.ok(
+      await workspaces.getByRole('button', { name: /^Stop / }).isVisible(),
+      'a launched workspace can be stopped',
+    );
+  }
+  await checkPage(t, researcher, 'researcher-13-workspace');
+
   // The access token lives in memory only; a reload keeps the session through the httpOnly cookie.
   await page.reload();
   await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
   t.ok(researcher.tokens.length >= 2, 'the reload was answered by a silent refresh');
   t.notMatch(await page.evaluate(() => document.cookie), /klarsyn_refresh/, 'the refresh cookie is httpOnly');
-  await checkPage(t, researcher, 'researcher-13-after-reload');
+  await checkPage(t, researcher, 'researcher-14-after-reload');
   await page.getByRole('button', { name: 'Log ud' }).click();
   await page.getByRole('heading', { level: 1, name: 'Klarsyn' }).waitFor();
   t.same(await menu(researcher), PUBLIC_MENU, 'logged out: the public menu only');

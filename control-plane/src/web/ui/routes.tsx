@@ -15,6 +15,7 @@ import { RegisterPage } from './pages/register/register-page.js';
 import { RegisterProjectPage } from './pages/register/register-project-page.js';
 import { DecisionPage } from './pages/steward/decision-page.js';
 import { StewardQueuePage } from './pages/steward/queue.js';
+import { WorkspacesPage } from './pages/workspaces/workspaces-page.js';
 
 export interface PageRoute {
   path: string;
@@ -49,7 +50,7 @@ export const ROUTES: readonly PageRoute[] = [
   },
   {
     path: '/workspaces',
-    render: () => <ComingLaterPage title="nav.workspaces" />,
+    render: () => <WorkspacesPage />,
     roles: ['researcher'],
     nav: 'nav.workspaces',
   },

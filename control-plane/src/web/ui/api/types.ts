@@ -9,6 +9,7 @@ import type { Authority, Source } from '../../../catalog/model.js';
 import type { ExtractManifest } from '../../../extracts/manifest.js';
 import type { Application } from '../../../projects/application.js';
 import type { ProjectStatus } from '../../../projects/status.js';
+import type { WorkspaceStatus } from '../../../workspaces/status.js';
 
 export type { Principal, Role, RoleGrant } from '../../../auth/principal.js';
 export { ROLES } from '../../../auth/principal.js';
@@ -84,4 +85,25 @@ export interface Extract {
   manifestSha256?: string | null;
   manifest?: ExtractManifest | null;
   error?: string | null;
+}
+
+/** A workspace of a project, as the reconciler reports it. */
+export interface Workspace {
+  id: string;
+  projectId: string;
+  template: string;
+  kind: 'interactive' | 'batch';
+  extractVersion: number;
+  status: WorkspaceStatus;
+  desired: 'running' | 'stopped' | 'deleted';
+  reason?: string | null;
+  createdAt: string;
+  statusChangedAt: string;
+  lastActivityAt?: string;
+}
+
+export interface WorkspaceTemplate {
+  name: string;
+  description: string;
+  kind: 'interactive' | 'batch';
 }
