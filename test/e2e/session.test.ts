@@ -37,4 +37,9 @@ t.test('the session outlives its access token by silent refresh, in two tabs at 
     'Arbejdsområder',
   ]);
   await checkPage(t, researcher, 'session-01-after-token-lifetime');
+
+  await first.getByRole('link', { name: 'Arbejdsområder' }).click();
+  await first.getByRole('heading', { level: 2, name: /Antidepressant use/ }).waitFor();
+  await first.getByRole('button', { name: 'Start et arbejdsområde' }).waitFor();
+  await checkPage(t, researcher, 'session-02-workspaces');
 });
