@@ -181,6 +181,12 @@ export const configSchema = {
               description: 'Default: the in-cluster service account',
             },
             namespacePrefix: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,14}-$', default: 'klarsyn-ws-' },
+            installation: {
+              type: 'string',
+              pattern: '^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$',
+              default: 'klarsyn',
+              description: "Names this control plane's workspaces, so installations sharing a cluster leave each other's alone",
+            },
             podSecurityVersion: {
               type: 'string',
               pattern: '^v1\\.[0-9]+$',
@@ -286,6 +292,7 @@ export interface WorkspacesConfig {
   kubernetes: {
     kubeconfig?: string;
     namespacePrefix: string;
+    installation: string;
     podSecurityVersion: string;
     runtimeClassName?: string;
     nodeName?: string;

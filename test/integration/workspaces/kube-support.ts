@@ -23,7 +23,12 @@ import { openDatabase } from '../../../control-plane/src/db/database.js';
 import { createLogger } from '../../../control-plane/src/logger.js';
 import { masterKeyFromBytes } from '../../../control-plane/src/pseudonym/master-key.js';
 import { S3Store } from '../../../control-plane/src/storage/s3-store.js';
-import { loadKubeConfig, type MinioConnection, minioConnection } from '../../support/dev-services.js';
+import {
+  loadKubeConfig,
+  type MinioConnection,
+  minioConnection,
+  uniqueName,
+} from '../../support/dev-services.js';
 import { readyKwokNode } from '../../support/kube.js';
 import { s3Settings, throwawayBucket } from '../../support/minio-buckets.js';
 import { createTestDatabase } from '../../support/postgres.js';
@@ -133,6 +138,8 @@ export async function buildKubeTestApp(
       'storage.region': minio.region,
       'workspaces.runtime': 'kubernetes',
       'workspaces.kubernetes.kubeconfig': kubeconfig,
+      // Test apps share the cluster; each sweeps only its own workspaces' namespaces.
+      'workspaces.kubernetes.installation': uniqueName('test'),
       // infra/dev has no scheduler: pods are bound to a kwok node directly.
       'workspaces.kubernetes.nodeName': nodeName,
       'workspaces.kubernetes.objectStoreCidr': '127.0.0.1/32',

@@ -1,11 +1,31 @@
 // The Kubernetes driver on the real kube-apiserver, kube-controller-manager and kwok, with data in
 // the real MinIO, driven by a control plane holding exactly the rights in infra/deploy/rbac
 // (DESIGN.md invariant 6).
-import { NetworkingV1Api } from '@kubernetes/client-node';
+import { randomUUID } from 'node:crypto';
+import {
+  type KubernetesObject,
+  KubernetesObjectApi,
+  NetworkingV1Api,
+  PatchStrategy,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import t from 'tap';
-import { waitFor } from '../../support/dev-services.js';
-import { isNotFound } from '../../support/kube.js';
-import { admin, adminCore, buildKubeTestApp } from './kube-support.js';
+import { loadConfig } from '../../../control-plane/src/config/load.js';
+import {
+  namespace,
+  namespaceName,
+  pod,
+  serviceAccount,
+} from '../../../control-plane/src/workspaces/kubernetes/manifests.js';
+import type { WorkspaceSpec } from '../../../control-plane/src/workspaces/runtime.js';
+import {
+  loadTemplates,
+  shippedTemplatesDir,
+  type WorkspaceTemplate,
+} from '../../../control-plane/src/workspaces/templates.js';
+import { minioClient } from '../../support/dev-services.js';
+import { deleteNamespace, isNotFound, refusal } from '../../support/kube.js';
+import { admin, adminCore, buildKubeTestApp, type KubeTestApp } from './kube-support.js';
 import { approvedProjectWithExtract, launch, logEvents, seed, waitForStatus } from './support.js';
 
 const networking = admin.makeApiClient(NetworkingV1Api);
@@ -93,5 +113,240 @@ t.test(
           e.name === 'KLARSYN_EXTRACT' && e.value === `s3://${bucket}/projects/${projectId}/extracts/v1/`,
       ),
     );
+  },
+);
+
+/** A workspace spec and the driver settings, as the control plane would build them, for manifest tests. */
+function sampleSpec() {
+  const config = loadConfig({ env: {}, overrides: { dataDir: '/nonexistent' } });
+  const template = loadTemplates(shippedTemplatesDir()).get('jupyter') as WorkspaceTemplate;
+  const spec: WorkspaceSpec = {
+    id: randomUUID(),
+    projectId: randomUUID(),
+    template,
+    extractVersion: 1,
+    script: null,
+    appToken: 'token',
+    basePath: '/workspaces/x/',
+    notAfter: new Date('2031-12-31T00:00:00Z'),
+  };
+  return { spec, settings: { ...config.workspaces.kubernetes, bucket: 'klarsyn' } };
+}
+
+t.test(
+  'invariant 6: the API server rejects the workspace pod when any restricted field is removed',
+  async (t) => {
+    const { spec, settings } = sampleSpec();
+    const objects = KubernetesObjectApi.makeApiClient(admin);
+    const apply = (object: KubernetesObject, dryRun?: 'All') =>
+      objects.patch(object, undefined, dryRun, 'klarsyn-tests', true, PatchStrategy.ServerSideApply);
+    await apply(namespace(settings, spec));
+    t.teardown(() => deleteNamespace(adminCore, namespaceName(settings, spec.id)));
+    await apply(serviceAccount(settings, spec));
+
+    const intact = pod(settings, spec, 'registry.invalid/analysis:1');
+    await t.resolves(apply(intact, 'All'), 'the pod as the driver builds it is admitted');
+
+    // Each field Pod Security "restricted" requires, removed everywhere it is set (pod and container).
+    const removals: Record<string, (p: V1Pod) => void> = {
+      runAsNonRoot: (p) => {
+        delete p.spec?.securityContext?.runAsNonRoot;
+        delete p.spec?.containers[0]?.securityContext?.runAsNonRoot;
+      },
+      seccompProfile: (p) => {
+        delete p.spec?.securityContext?.seccompProfile;
+        delete p.spec?.containers[0]?.securityContext?.seccompProfile;
+      },
+      allowPrivilegeEscalation: (p) => {
+        delete p.spec?.containers[0]?.securityContext?.allowPrivilegeEscalation;
+      },
+      'capabilities.drop': (p) => {
+        delete p.spec?.containers[0]?.securityContext?.capabilities;
+      },
+    };
+    for (const [field, remove] of Object.entries(removals)) {
+      const broken = structuredClone(intact);
+      remove(broken);
+      const refused = await refusal(apply(broken, 'All'));
+      t.equal(refused.status, 403, `without ${field}: refused`);
+      t.match(
+        refused.message,
+        /violates PodSecurity "restricted:v1\.36"/,
+        `without ${field}: by Pod Security`,
+      );
+    }
+  },
+);
+
+/** The STS credentials a workspace's pod would read from its Secret, as a MinIO client. */
+async function workspaceClient(ctx: KubeTestApp, workspaceId: string) {
+  const secret = await adminCore.readNamespacedSecret({
+    namespace: `klarsyn-ws-${workspaceId}`,
+    name: 'storage-credentials',
+  });
+  const file = Buffer.from(secret.data?.credentials ?? '', 'base64').toString();
+  const field = (name: string) => new RegExp(`${name} = (\\S+)`).exec(file)?.[1] as string;
+  return minioClient(ctx.minio, {
+    accessKey: field('aws_access_key_id'),
+    secretKey: field('aws_secret_access_key'),
+    sessionToken: field('aws_session_token'),
+  });
+}
+
+const denied = async (what: () => Promise<unknown>) => {
+  try {
+    await what();
+    return 'allowed';
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+};
+
+async function drain(stream: AsyncIterable<unknown>) {
+  const items = [];
+  for await (const item of stream) items.push(item);
+  return items;
+}
+
+t.test(
+  'invariant 6: workspace credentials read their extract and write their outbox, nothing else; projects cannot see each other',
+  async (t) => {
+    const ctx = await buildKubeTestApp(t);
+    const { app, store, bucket } = ctx;
+    const people = await seed(ctx, store);
+    const projectA = await approvedProjectWithExtract(app, people.anna);
+    const projectB = await approvedProjectWithExtract(app, people.anna);
+    const [a, b, a2] = (await Promise.all(
+      [projectA, projectB, projectA].map(
+        async (p) => (await launch(app, people.anna, p, { template: 'jupyter' })).json().id,
+      ),
+    )) as [string, string, string];
+    for (const id of [a, b, a2])
+      t.equal((await waitForStatus(app, people.anna, id, ['running', 'failed'])).status, 'running');
+    const client = await workspaceClient(ctx, a);
+    await store.put(`projects/${projectA}/releases/r1/table.csv`, Buffer.from('released\n'));
+
+    const manifest = await drain(
+      await client.getObject(bucket, `projects/${projectA}/extracts/v1/manifest.json`),
+    );
+    t.ok(manifest.length > 0, 'reads its own extract');
+    const listed = await drain(client.listObjectsV2(bucket, `projects/${projectA}/extracts/`, true));
+    t.ok(listed.length >= 3, 'lists its own extract');
+    await t.resolves(
+      client.putObject(bucket, `projects/${projectA}/workspaces/${a}/outbox/result.csv`, 'n\n5\n'),
+      'writes its outbox',
+    );
+    t.equal(
+      (await store.stat(`projects/${projectA}/workspaces/${a}/outbox/result.csv`)).size,
+      4,
+      'the control plane sees the result',
+    );
+
+    const refusals: Record<string, () => Promise<unknown>> = {
+      'overwrite its own extract': () =>
+        client.putObject(bucket, `projects/${projectA}/extracts/v1/manifest.json`, '{}'),
+      'delete its own extract': () =>
+        client.removeObject(bucket, `projects/${projectA}/extracts/v1/manifest.json`),
+      "read another project's extract": () =>
+        client.getObject(bucket, `projects/${projectB}/extracts/v1/manifest.json`),
+      "list another project's extract": () =>
+        drain(client.listObjectsV2(bucket, `projects/${projectB}/extracts/`, true)),
+      "write another project's outbox": () =>
+        client.putObject(bucket, `projects/${projectB}/workspaces/${b}/outbox/x.csv`, 'x'),
+      "write another workspace's outbox": () =>
+        client.putObject(bucket, `projects/${projectA}/workspaces/${a2}/outbox/x.csv`, 'x'),
+      'read the release area': () => client.getObject(bucket, `projects/${projectA}/releases/r1/table.csv`),
+      'write the release area': () =>
+        client.putObject(bucket, `projects/${projectA}/releases/r1/table.csv`, 'forged'),
+      'list the bucket': () => drain(client.listObjectsV2(bucket, '', true)),
+      'list all projects': () => drain(client.listObjectsV2(bucket, 'projects/', false)),
+      'create a bucket': () => client.makeBucket(`${bucket}-x`),
+    };
+    for (const [what, attempt] of Object.entries(refusals)) {
+      const outcome = await denied(attempt);
+      t.equal(outcome, 'AccessDenied', `may not ${what}`);
+    }
+    const other = await workspaceClient(ctx, b);
+    t.equal(
+      await denied(() => other.getObject(bucket, `projects/${projectA}/workspaces/${a}/outbox/result.csv`)),
+      'AccessDenied',
+      "B cannot read A's results",
+    );
+    t.equal(
+      await denied(() => other.getObject(bucket, `projects/${projectA}/extracts/v1/bef.parquet`)),
+      'AccessDenied',
+      "nor A's extract",
+    );
+  },
+);
+
+t.test(
+  'stop removes the namespace and all in it; restart brings it back on the same outbox; delete removes the outbox too',
+  async (t) => {
+    const ctx = await buildKubeTestApp(t);
+    const { app, store } = ctx;
+    const people = await seed(ctx, store);
+    const projectId = await approvedProjectWithExtract(app, people.anna);
+    const id = (await launch(app, people.anna, projectId, { template: 'jupyter' })).json().id;
+    t.equal((await waitForStatus(app, people.anna, id, ['running', 'failed'])).status, 'running');
+    const ns = `klarsyn-ws-${id}`;
+    const outbox = `projects/${projectId}/workspaces/${id}/outbox/`;
+    await (await workspaceClient(ctx, id)).putObject(ctx.bucket, `${outbox}kept.csv`, 'n\n');
+
+    const stop = await app.inject({
+      method: 'POST',
+      url: `/api/v1/workspaces/${id}/stop`,
+      headers: people.anna,
+    });
+    t.equal(stop.statusCode, 202);
+    await waitForStatus(app, people.anna, id, ['stopped']);
+    t.ok(
+      await isNotFound(adminCore.readNamespace({ name: ns })),
+      'the namespace, and everything in it, is gone',
+    );
+
+    const restart = await app.inject({
+      method: 'POST',
+      url: `/api/v1/workspaces/${id}/restart`,
+      headers: people.anna,
+    });
+    t.equal(restart.statusCode, 202);
+    t.equal((await waitForStatus(app, people.anna, id, ['running', 'failed'])).status, 'running');
+    t.ok(await adminCore.readNamespace({ name: ns }), 'a fresh namespace');
+    t.equal((await store.stat(`${outbox}kept.csv`)).size, 2, 'the outbox is kept');
+    t.equal(
+      (await logEvents(ctx.pool, 'workspace.credentials_issued')).length,
+      2,
+      'fresh credentials, logged',
+    );
+
+    const deleted = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/workspaces/${id}`,
+      headers: people.anna,
+    });
+    t.equal(deleted.statusCode, 202);
+    await waitForStatus(app, people.anna, id, ['deleted']);
+    t.ok(await isNotFound(adminCore.readNamespace({ name: ns })), 'deleted: no namespace');
+    t.same(await drain(store.list(outbox)), [], 'and no outbox');
+  },
+);
+
+t.test(
+  'a batch run is a Job; when its script finishes the workspace stops and its namespace goes',
+  async (t) => {
+    const ctx = await buildKubeTestApp(t);
+    const { app, store } = ctx;
+    const people = await seed(ctx, store);
+    const projectId = await approvedProjectWithExtract(app, people.anna);
+    const script = '#!/usr/bin/env python3\nprint("hello")\n';
+    const id = (await launch(app, people.anna, projectId, { template: 'batch', script })).json().id;
+    // kwok completes a Job's pod once it has run, as if the script had finished.
+    await app.workspaces.reconciler.reconcileAll();
+    const done = await waitForStatus(app, people.anna, id, ['stopped', 'failed']);
+    t.match(done, { status: 'stopped', reason: 'the batch script finished', desired: 'stopped' });
+    t.ok(await isNotFound(adminCore.readNamespace({ name: `klarsyn-ws-${id}` })), 'nothing is left running');
+    const changes = (await logEvents(ctx.pool, 'workspace.status_changed')).map((e) => e.details.to);
+    t.same(changes, ['provisioning', 'running', 'stopping', 'stopped']);
   },
 );

@@ -18,11 +18,11 @@ import {
   APP_LABEL,
   APP_PORT,
   appTokenSecret,
+  installationLabels,
   job,
   KIND_LABEL,
   type KubeSettings,
   limitRange,
-  MANAGED_BY,
   managerBinding,
   namespace,
   namespaceName,
@@ -111,7 +111,13 @@ export class KubernetesRuntime implements WorkspaceRuntime {
     if (found.metadata?.labels?.[WORKSPACE_LABEL] !== workspaceId) return { phase: 'absent' };
     if (found.metadata?.labels?.[KIND_LABEL] === 'batch') {
       const batch = await this.read(() => this.batch.readNamespacedJob({ namespace: ns, name: 'batch' }));
-      return batch ? jobObservation(batch) : { phase: 'absent' };
+      if (!batch) return { phase: 'absent' };
+      const fromJob = jobObservation(batch);
+      if (fromJob) return fromJob;
+      // The Job's status lags its pod by a moment; the pod itself says whether the script runs.
+      const pods = await this.core.listNamespacedPod({ namespace: ns, labelSelector: selector(APP_LABEL) });
+      const first = pods.items[0];
+      return first ? podObservation(first) : { phase: 'pending' };
     }
     const app = await this.read(() => this.core.readNamespacedPod({ namespace: ns, name: 'workspace' }));
     return app ? podObservation(app) : { phase: 'absent' };
@@ -167,12 +173,13 @@ export class KubernetesRuntime implements WorkspaceRuntime {
 
   async held(): Promise<string[]> {
     const list = await this.core
-      .listNamespace({ labelSelector: `${selector(MANAGED_BY)},${WORKSPACE_LABEL}` })
+      .listNamespace({
+        labelSelector: `${selector(installationLabels(this.options.settings))},${WORKSPACE_LABEL}`,
+      })
       .catch((error) => {
         throw kubeError(error, 'listing workspace namespaces');
       });
     return list.items
-      .filter((ns) => ns.metadata?.name?.startsWith(this.options.settings.namespacePrefix))
       .filter((ns) => ns.status?.phase !== 'Terminating')
       .map((ns) => ns.metadata?.labels?.[WORKSPACE_LABEL] as string);
   }

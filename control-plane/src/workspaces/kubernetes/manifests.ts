@@ -43,18 +43,30 @@ export function namespaceName(settings: KubeSettings, workspaceId: string): stri
   return `${settings.namespacePrefix}${workspaceId}`;
 }
 
-function meta(name: string, spec: WorkspaceSpec, namespace?: string) {
+/**
+ * Which control plane owns an object: two installations on one cluster (staging and production,
+ * or parallel test runs) never take each other's workspaces for orphans.
+ */
+export function installationLabels(settings: KubeSettings): Record<string, string> {
+  return { ...MANAGED_BY, 'klarsyn.dk/installation': settings.installation };
+}
+
+function meta(settings: KubeSettings, name: string, spec: WorkspaceSpec, namespace?: string) {
   return {
     name,
     ...(namespace ? { namespace } : {}),
-    labels: { ...MANAGED_BY, [WORKSPACE_LABEL]: spec.id, 'klarsyn.dk/project': spec.projectId },
+    labels: {
+      ...installationLabels(settings),
+      [WORKSPACE_LABEL]: spec.id,
+      'klarsyn.dk/project': spec.projectId,
+    },
   };
 }
 
 /** Pod Security `restricted`, enforced and pinned to a version so a cluster upgrade cannot loosen it. */
 export function namespace(settings: KubeSettings, spec: WorkspaceSpec): V1Namespace {
   const version = settings.podSecurityVersion;
-  const m = meta(namespaceName(settings, spec.id), spec);
+  const m = meta(settings, namespaceName(settings, spec.id), spec);
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -79,7 +91,7 @@ export function managerBinding(settings: KubeSettings, spec: WorkspaceSpec): V1R
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
-    metadata: meta('klarsyn-control-plane', spec, namespaceName(settings, spec.id)),
+    metadata: meta(settings, 'klarsyn-control-plane', spec, namespaceName(settings, spec.id)),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: settings.managerRole },
     subjects: [{ kind: 'ServiceAccount', ...settings.serviceAccount }],
   };
@@ -94,7 +106,7 @@ export function networkPolicies(settings: KubeSettings, spec: WorkspaceSpec): V1
   const policy = (name: string, body: V1NetworkPolicy['spec']): V1NetworkPolicy => ({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: meta(name, spec, ns),
+    metadata: meta(settings, name, spec, ns),
     spec: body,
   });
   const policies = [
@@ -138,7 +150,7 @@ export function resourceQuota(settings: KubeSettings, spec: WorkspaceSpec): V1Re
   return {
     apiVersion: 'v1',
     kind: 'ResourceQuota',
-    metadata: meta('workspace', spec, namespaceName(settings, spec.id)),
+    metadata: meta(settings, 'workspace', spec, namespaceName(settings, spec.id)),
     spec: {
       hard: {
         pods: '1',
@@ -163,7 +175,7 @@ export function limitRange(settings: KubeSettings, spec: WorkspaceSpec): V1Limit
   return {
     apiVersion: 'v1',
     kind: 'LimitRange',
-    metadata: meta('workspace', spec, namespaceName(settings, spec.id)),
+    metadata: meta(settings, 'workspace', spec, namespaceName(settings, spec.id)),
     spec: { limits: [{ type: 'Container', _default: all, defaultRequest: all, max: all }] },
   };
 }
@@ -173,7 +185,7 @@ export function serviceAccount(settings: KubeSettings, spec: WorkspaceSpec): V1S
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
-    metadata: meta('workspace', spec, namespaceName(settings, spec.id)),
+    metadata: meta(settings, 'workspace', spec, namespaceName(settings, spec.id)),
     automountServiceAccountToken: false,
   };
 }
@@ -191,7 +203,7 @@ export function storageSecret(
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: {
-      ...meta(STORAGE_SECRET, spec, namespaceName(settings, spec.id)),
+      ...meta(settings, STORAGE_SECRET, spec, namespaceName(settings, spec.id)),
       annotations: { 'klarsyn.dk/expires-at': credentials.expiresAt.toISOString() },
     },
     type: 'Opaque',
@@ -217,7 +229,7 @@ export function appTokenSecret(settings: KubeSettings, spec: WorkspaceSpec): V1S
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: meta(APP_TOKEN_SECRET, spec, namespaceName(settings, spec.id)),
+    metadata: meta(settings, APP_TOKEN_SECRET, spec, namespaceName(settings, spec.id)),
     type: 'Opaque',
     stringData: { token: spec.appToken },
   };
@@ -227,7 +239,7 @@ export function scriptConfigMap(settings: KubeSettings, spec: WorkspaceSpec): V1
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: meta('batch-script', spec, namespaceName(settings, spec.id)),
+    metadata: meta(settings, 'batch-script', spec, namespaceName(settings, spec.id)),
     data: { script: spec.script ?? '' },
   };
 }
@@ -345,8 +357,8 @@ export function pod(settings: KubeSettings, spec: WorkspaceSpec, image: string):
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      ...meta('workspace', spec, namespaceName(settings, spec.id)),
-      labels: { ...meta('', spec).labels, ...APP_LABEL },
+      ...meta(settings, 'workspace', spec, namespaceName(settings, spec.id)),
+      labels: { ...meta(settings, '', spec).labels, ...APP_LABEL },
     },
     spec: podSpec(settings, spec, image),
   };
@@ -354,11 +366,11 @@ export function pod(settings: KubeSettings, spec: WorkspaceSpec, image: string):
 
 /** A batch run: one attempt, bounded by the template's maximum run time. */
 export function job(settings: KubeSettings, spec: WorkspaceSpec, image: string): V1Job {
-  const labels = { ...meta('', spec).labels, ...APP_LABEL };
+  const labels = { ...meta(settings, '', spec).labels, ...APP_LABEL };
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { ...meta('batch', spec, namespaceName(settings, spec.id)), labels },
+    metadata: { ...meta(settings, 'batch', spec, namespaceName(settings, spec.id)), labels },
     spec: {
       backoffLimit: 0,
       ...(spec.template.kind === 'batch'

@@ -28,8 +28,11 @@ export function podObservation(pod: V1Pod): Observation {
   }
 }
 
-/** A batch Job: its conditions say whether the script finished, failed or ran out of time. */
-export function jobObservation(job: V1Job): Observation {
+/**
+ * A batch Job: its conditions say whether the script finished, failed or ran out of time. Undefined
+ * while it has none and its count of ready pods does not (yet) say it runs: ask its pod then.
+ */
+export function jobObservation(job: V1Job): Observation | undefined {
   const condition = (type: string) =>
     job.status?.conditions?.find((c) => c.type === type && c.status === 'True');
   if (condition('Complete')) return { phase: 'succeeded' };
@@ -43,5 +46,5 @@ export function jobObservation(job: V1Job): Observation {
           : `the script failed${failed.message ? `: ${failed.message}` : ''}`,
     };
   }
-  return (job.status?.ready ?? 0) > 0 ? { phase: 'running' } : { phase: 'pending' };
+  return (job.status?.ready ?? 0) > 0 ? { phase: 'running' } : undefined;
 }
