@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { AuditError } from '../errors.js';
+import { consistencyRanges, hashRange, inclusionRanges, type Range } from '../merkle/ranges.js';
 import { TILE_WIDTH } from '../tiles/paths.js';
-import { type TileId, TileSet, tilesForConsistency, tilesForInclusion } from '../tiles/tile-set.js';
+import { proofNodes } from './proof-nodes.js';
 import { readTiles } from './tile-store.js';
 
 export interface StoredCheckpoint {
@@ -20,26 +21,19 @@ export interface StoredEntry {
 export interface LogReaderOptions {
   /** Publish only checkpoints with at least this many witness cosignatures (default 0). */
   witnessQuorum?: number;
-  /** Full tiles kept in memory; they never change. */
-  cachedTiles?: number;
 }
 
 /**
  * Read side of the log for the public API: checkpoints, entries, proofs and tlog-tiles
- * resources. Proofs are read from tiles, whose inner levels are stored (no hashing); full tiles
- * never change and are cached, so a proof costs one query for the few tiles not yet seen.
+ * resources. A proof is one query for the few hashes it needs (proofNodes).
  */
 export class LogReader {
-  private readonly fullTiles = new Map<string, { hashes: Uint8Array; inner: Uint8Array | undefined }>();
-  private readonly cacheLimit: number;
   private knownSize = -1;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly options: LogReaderOptions = {},
-  ) {
-    this.cacheLimit = options.cachedTiles ?? 4096;
-  }
+  ) {}
 
   /** The newest checkpoint that meets the witness quorum. */
   async latest(): Promise<StoredCheckpoint | undefined> {
@@ -82,7 +76,7 @@ export class LogReader {
     await this.checkSize(size);
     if (!(index >= 0 && index < size))
       throw new AuditError('invalid_argument', `index ${index} is not below size ${size}`);
-    return (await this.tiles(tilesForInclusion(index, size))).inclusionProof(index, size);
+    return this.hashes(inclusionRanges(index, size));
   }
 
   async consistencyProof(size1: number, size2: number): Promise<Uint8Array[]> {
@@ -93,7 +87,7 @@ export class LogReader {
         `consistency needs 0 < size1 <= size2, got ${size1} and ${size2}`,
       );
     }
-    return (await this.tiles(tilesForConsistency(size1, size2))).consistencyProof(size1, size2);
+    return this.hashes(consistencyRanges(size1, size2));
   }
 
   /** A tlog-tiles hash tile of `width` hashes; undefined if the tree does not have that many yet. */
@@ -134,27 +128,10 @@ export class LogReader {
     }
   }
 
-  private async tiles(ids: readonly TileId[]): Promise<TileSet> {
-    const set = new TileSet();
-    const missing: TileId[] = [];
-    for (const id of ids) {
-      const cached = this.fullTiles.get(`${id.level}/${id.index}`);
-      if (cached) set.set(id.level, id.index, cached.hashes, cached.inner);
-      else missing.push(id);
-    }
-    await readTiles(this.pool, missing, set);
-    for (const id of missing) {
-      const bytes = set.get(id.level, id.index);
-      if (bytes?.length === TILE_WIDTH * 32) {
-        this.remember(`${id.level}/${id.index}`, { hashes: bytes, inner: set.inner(id.level, id.index) });
-      }
-    }
-    return set;
-  }
-
-  private remember(key: string, tile: { hashes: Uint8Array; inner: Uint8Array | undefined }): void {
-    if (this.fullTiles.size >= this.cacheLimit) this.fullTiles.clear();
-    this.fullTiles.set(key, tile);
+  private async hashes(ranges: Range[]): Promise<Uint8Array[]> {
+    if (ranges.length === 0) return [];
+    const node = await proofNodes(this.pool, ranges, this.knownSize);
+    return ranges.map(([a, b]) => hashRange(a, b, node));
   }
 }
 

@@ -48,8 +48,7 @@ export class TileSet {
     if (count === 1) return bytes.subarray(offset * HASH_SIZE, (offset + 1) * HASH_SIZE);
     const inner = this.inner(tile.level, tile.index);
     if (inner?.length === INNER_HASHES * HASH_SIZE && bytes.length === TILE_WIDTH * HASH_SIZE) {
-      // Level r of the inner levels starts after the 256 - 2^(9 - r) hashes of the levels below.
-      const at = TILE_WIDTH - 2 ** (TILE_HEIGHT + 1 - Math.log2(count)) + offset / count;
+      const at = innerIndex(offset, count);
       return inner.subarray(at * HASH_SIZE, (at + 1) * HASH_SIZE);
     }
     return perfectRoot(splitHashes(bytes, offset, count));
@@ -74,6 +73,14 @@ export class TileSet {
     }
     return consistencyRanges(size1, size2).map(([a, b]) => hashRange(a, b, this.node));
   }
+}
+
+/**
+ * Position in a full tile's inner levels of the node over `count` (2..128) hashes from `offset`:
+ * level r = log2(count) starts after the 256 - 2^(9 - r) hashes of the levels below it.
+ */
+export function innerIndex(offset: number, count: number): number {
+  return TILE_WIDTH - 2 ** (TILE_HEIGHT + 1 - Math.log2(count)) + offset / count;
 }
 
 /** Where a node's hashes live: the tile and the run of `count` (a power of two) hashes in it. */
