@@ -6,8 +6,8 @@
  * - integrate_p50_ms / integrate_p99_ms: from an append call to the commit of the first signed
  *   checkpoint that includes it;
  * - tx_appends_per_s: the same with one transaction per event (BEGIN, append, COMMIT);
- * - proof_p99_ms_1m / proof_p99_ms_10m: inclusion proof of a random entry from tiles in the
- *   database (cold reader cache), with the log grown to 1M and 10M entries (BENCH_TLOG_MAX).
+ * - proof_p99_ms_1m / proof_p99_ms_10m: inclusion proof of a random entry, read from the tiles
+ *   in the database, with the log grown to 1M and 10M entries (BENCH_TLOG_MAX).
  * Prints those figures as JSON on its last line.
  */
 import pg from 'pg';
