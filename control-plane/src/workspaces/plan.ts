@@ -17,7 +17,7 @@ export interface PlanInput {
   limitMs: number;
   /** The project is approved and before its deletion date. */
   projectActive: boolean;
-  /** What the runtime holds now; looked at for requested, provisioning, running and stopping. */
+  /** What the runtime holds now; looked at for provisioning, running and stopping. */
   observed?: Observation;
   now: number;
   provisionTimeoutMs: number;

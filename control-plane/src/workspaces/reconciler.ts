@@ -40,6 +40,8 @@ const MAX_STEPS = 12;
 const START_WAIT_MS = 120_000;
 
 const today = () => new Date().toISOString().slice(0, 10);
+/** The states whose next step depends on what the runtime holds; the others are decided without asking it. */
+const OBSERVED: WorkspaceStatus[] = ['provisioning', 'running', 'stopping'];
 
 /**
  * Drives every workspace to its desired state: at start, on every change (kick) and periodically.
@@ -103,7 +105,7 @@ export class Reconciler {
       const workspace = await getWorkspace(this.deps.pool, id);
       if (!workspace) return;
       const project = (await getProject(this.deps.pool, workspace.projectId)) as Project;
-      const observed = isActiveStatus(workspace.status) ? await this.deps.runtime.observe(id) : undefined;
+      const observed = OBSERVED.includes(workspace.status) ? await this.deps.runtime.observe(id) : undefined;
       const step = this.plan(workspace, project, observed);
       // A teardown or apply that did not change what the runtime reports is waited for by the next pass.
       if (step.kind === 'wait' || (step.kind === previous && step.kind !== 'move')) return;
