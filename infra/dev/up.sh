@@ -9,22 +9,24 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$DEV_DIR/pki.sh"
 
 started_at=$SECONDS
-# One start at a time: a second caller waits, then finds everything up.
-mkdir -p "$STATE_DIR"
-exec 8>"$UP_LOCK"
-flock 8
+already_up() { all_healthy && say "already up (kubeconfig: $KUBECONFIG_FILE, MinIO: http://127.0.0.1:$MINIO_PORT)"; }
+already_up && exit 0
 
-if all_healthy; then
-  say "already up (kubeconfig: $KUBECONFIG_FILE, MinIO: http://127.0.0.1:$MINIO_PORT)"
-  exit 0
-fi
-# Half up (a crash, a reboot emptied /dev/shm): start from a clean slate.
-bash "$DEV_DIR/down.sh" --quiet
-
+# Build before taking the start lock (build.sh has its own), so a cold build does not hold up
+# other sessions of this checkout.
 if ! bash "$DEV_DIR/build.sh" --check >/dev/null; then
   say "binaries missing from $KLARSYN_BIN: building them (a cold build takes tens of minutes)"
   bash "$DEV_DIR/build.sh"
 fi
+
+# One start at a time. Check again under the lock: another session may have started everything
+# while we waited or built.
+mkdir -p "$STATE_DIR"
+exec 8>"$UP_LOCK"
+flock 8
+already_up && exit 0
+# Half up (a crash, a reboot emptied /dev/shm): start from a clean slate.
+bash "$DEV_DIR/down.sh" --quiet
 
 # A port already taken (another stack, a stray server) is the commonest failure: say so plainly.
 for port in "$ETCD_PORT" "$ETCD_PEER_PORT" "$APISERVER_PORT" "$KCM_PORT" "$KWOK_PORT" "$MINIO_PORT" "$MINIO_CONSOLE_PORT"; do
