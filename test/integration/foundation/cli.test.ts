@@ -54,7 +54,7 @@ t.test(
       });
 
     const first = startCli(args, env);
-    await waitFor(`${base}/readyz`);
+    await waitFor(`${base}/readyz`, 180_000);
     const added = await runCli(
       ['--data-dir', dir, 'user', 'add', 'kim', '--role', 'researcher', '--password-stdin'],
       {
@@ -73,7 +73,7 @@ t.test(
     await new Promise((r) => first.once('exit', r));
     const second = startCli(args, env);
     t.teardown(() => second.kill('SIGKILL'));
-    await waitFor(`${base}/readyz`);
+    await waitFor(`${base}/readyz`, 180_000);
     t.equal(
       (await login('a sufficiently long password')).status,
       200,

@@ -36,8 +36,13 @@ const call = (
   payload?: object,
 ) => app.inject({ method: method as 'POST', url, headers, ...(payload ? { payload } : {}) });
 
+/** Every log event so far, integrated entries first (by index), then those still pending. */
 const events = async (pool: import('pg').Pool, project: string) =>
-  (await pool.query("SELECT convert_from(data, 'UTF8')::jsonb AS e FROM tlog_pending")).rows
+  (
+    await pool.query(`SELECT convert_from(data, 'UTF8')::jsonb AS e FROM (
+       SELECT 0 AS part, idx AS n, data FROM tlog_entries UNION ALL SELECT 1, id, data FROM tlog_pending) l
+       ORDER BY part, n`)
+  ).rows
     .map((r) => r.e)
     .filter((e) => e.project === project)
     .map((e) => (e.type === 'project.status_changed' ? `${e.details.from}→${e.details.to}` : e.type));
