@@ -83,8 +83,16 @@ function* envEntries(env: NodeJS.ProcessEnv): Generator<[string[], string]> {
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('KLARSYN_') || name === 'KLARSYN_CONFIG' || value === undefined) continue;
     const segments = name.slice('KLARSYN_'.length).split('__');
+    // Other KLARSYN_ variables (KLARSYN_MASTER_KEY, the dev scripts' settings) are not configuration;
+    // a name that starts like a configuration section must name a real key, though.
+    if (!isConfigSection(segments[0] as string)) continue;
     yield [resolvePath(segments, name), value];
   }
+}
+
+function isConfigSection(segment: string): boolean {
+  const wanted = segment.replace(/_/g, '').toLowerCase();
+  return Object.keys(configSchema.properties).some((k) => k.toLowerCase() === wanted);
 }
 
 /** Matches each segment to a schema key ignoring case and underscores, so env names map to camelCase keys. */

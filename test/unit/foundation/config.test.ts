@@ -51,6 +51,10 @@ t.test('unknown or invalid keys are clear errors, never ignored', async (t) => {
   t.throws(() => loadConfig({ env: { KLARSYN_HTTP__PORT: 'eighty' } }), {
     message: /http\.port must be integer/,
   });
+  t.doesNotThrow(
+    () => loadConfig({ env: { KLARSYN_DEV_PORT_OFFSET: '100', KLARSYN_MASTER_KEY: 'x' } }),
+    'KLARSYN_ variables of other tools are not configuration',
+  );
   t.throws(() => loadConfig({ env: { DATABASE_URL: 'mysql://x' } }), { message: /database\.url must match/ });
   t.throws(() => loadConfig({ file: file('- a\n- b\n'), env: {} }), { message: /must hold a mapping/ });
   t.throws(() => loadConfig({ file: file('http: [\n'), env: {} }), { message: /not valid YAML/ });
