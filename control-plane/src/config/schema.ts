@@ -185,7 +185,8 @@ export const configSchema = {
               type: 'string',
               pattern: '^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$',
               default: 'klarsyn',
-              description: "Names this control plane's workspaces, so installations sharing a cluster leave each other's alone",
+              description:
+                "Names this control plane's workspaces, so installations sharing a cluster leave each other's alone",
             },
             podSecurityVersion: {
               type: 'string',
