@@ -1,5 +1,5 @@
 import { accessSync, constants, existsSync, lstatSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 /** Top-level directories a program may need: bound read-only, or recreated as symlinks (merged /usr). */
 const ROOT_ENTRIES = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
@@ -45,4 +45,17 @@ export function findExecutable(name: string, toolPaths: string[]): string | unde
     } catch {}
   }
   return undefined;
+}
+
+/** A program as the control plane's own PATH finds it, made absolute; the name itself if not found. */
+export function hostBinary(name: string): string {
+  if (isAbsolute(name)) return name;
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':').filter(Boolean)) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {}
+  }
+  return name;
 }

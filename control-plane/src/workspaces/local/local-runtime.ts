@@ -10,8 +10,15 @@ import type { DirectoryStore } from '../../storage/directory-store.js';
 import { extractVersionPrefix, outboxPrefix } from '../../storage/layout.js';
 import type { Observation, WorkspaceRuntime, WorkspaceSpec } from '../runtime.js';
 import type { WorkspaceTemplate } from '../templates.js';
-import { describeHostRoot, findExecutable, type HostRoot } from './host-root.js';
-import { localCommand, rstudioUnsupported, SANDBOX_PATHS, SANDBOX_UID, sandboxArgv } from './sandbox-args.js';
+import { describeHostRoot, findExecutable, type HostRoot, hostBinary } from './host-root.js';
+import {
+  localCommand,
+  rstudioUnsupported,
+  SANDBOX_PATHS,
+  SANDBOX_UID,
+  sandboxArgv,
+  sandboxEnv,
+} from './sandbox-args.js';
 
 export interface LocalRuntimeOptions {
   store: DirectoryStore;
@@ -149,20 +156,18 @@ export class LocalRuntime implements WorkspaceRuntime {
       await chmod(scriptFile, 0o555);
     }
     this.hostRoot ??= describeHostRoot();
-    const argv = sandboxArgv(
-      spec,
-      {
-        bwrap: this.options.bwrap,
-        extractDir,
-        outboxDir,
-        passwdFile,
-        groupFile,
-        scriptFile,
-        toolPaths: this.options.toolPaths,
-        ...this.hostRoot,
-      },
-      localCommand(spec),
-    );
+    const sandboxHost = {
+      bwrap: hostBinary(this.options.bwrap),
+      prlimit: hostBinary('prlimit'),
+      extractDir,
+      outboxDir,
+      passwdFile,
+      groupFile,
+      scriptFile,
+      toolPaths: this.options.toolPaths,
+      ...this.hostRoot,
+    };
+    const argv = sandboxArgv(spec, sandboxHost, localCommand(spec));
     const output = await open(
       spec.template.kind === 'batch' ? join(outboxDir, BATCH_LOG) : join(dir, 'app.log'),
       'a',
@@ -170,7 +175,7 @@ export class LocalRuntime implements WorkspaceRuntime {
     const child = spawn(argv[0] as string, argv.slice(1), {
       stdio: ['ignore', output.fd, output.fd, 'pipe'],
       detached: true,
-      env: {},
+      env: sandboxEnv(spec, sandboxHost),
     });
     await output.close();
     const sandbox: Sandbox = {

@@ -17,7 +17,9 @@ export const SANDBOX_UID = 1000;
 
 /** The host side of a sandbox, prepared by the runtime before it starts bubblewrap. */
 export interface SandboxHost {
+  /** Absolute paths on the host, so the sandbox's PATH (tool paths first) cannot stand in for them. */
   bwrap: string;
+  prlimit: string;
   /** The extract version's directory, bound read-only. */
   extractDir: string;
   /** The workspace's outbox directory: the only host directory the sandbox can write to. */
@@ -41,7 +43,8 @@ export interface SandboxHost {
  * and cgroup namespaces; the network namespace is empty (only its own loopback), so nothing outside
  * is reachable. The filesystem is built from nothing: the host's /usr read-only, the extract
  * read-only, the outbox writable, scratch space in memory, everything else read-only. No capabilities, a new session (no
- * terminal injection), killed with the control plane. Resource limits come from `prlimit`.
+ * terminal injection), killed with the control plane. Resource limits come from `prlimit`. The
+ * environment is `sandboxEnv`'s, given to the process, never on its command line.
  */
 export function sandboxArgv(spec: WorkspaceSpec, host: SandboxHost, command: string[]): string[] {
   const { resources } = spec.template;
@@ -55,7 +58,7 @@ export function sandboxArgv(spec: WorkspaceSpec, host: SandboxHost, command: str
   ];
   const scratch = String(bytes(resources.scratch));
   return [
-    'prlimit',
+    host.prlimit,
     ...limits,
     '--',
     host.bwrap,
@@ -71,7 +74,6 @@ export function sandboxArgv(spec: WorkspaceSpec, host: SandboxHost, command: str
     'ALL',
     '--die-with-parent',
     '--new-session',
-    '--clearenv',
     ...host.rootDirs.flatMap((dir) => ['--ro-bind', dir, dir]),
     ...host.rootLinks.flatMap((link) => ['--symlink', link.target, link.path]),
     ...host.etcPaths.flatMap((path) => ['--ro-bind', path, path]),
@@ -110,7 +112,6 @@ export function sandboxArgv(spec: WorkspaceSpec, host: SandboxHost, command: str
     // left are the outbox and the memory-only scratch mounts (/tmp, /run/klarsyn, /dev).
     '--remount-ro',
     '/',
-    ...Object.entries(sandboxEnv(spec, host)).flatMap(([name, value]) => ['--setenv', name, value]),
     '--chdir',
     SANDBOX_PATHS.home,
     '--info-fd',
@@ -120,7 +121,11 @@ export function sandboxArgv(spec: WorkspaceSpec, host: SandboxHost, command: str
   ];
 }
 
-function sandboxEnv(spec: WorkspaceSpec, host: SandboxHost): Record<string, string> {
+/**
+ * The sandbox's whole environment, handed to prlimit and bwrap as theirs (they pass it on): nothing
+ * of the control plane's own environment leaks in, and no secret appears on a command line.
+ */
+export function sandboxEnv(spec: WorkspaceSpec, host: SandboxHost): Record<string, string> {
   const toolBins = host.toolPaths.map((path) => `${path}/bin`);
   return {
     HOME: SANDBOX_PATHS.home,
