@@ -29,10 +29,11 @@ format: node_modules/.installed
 	npx biome check --write .
 
 # The real services (MinIO, etcd, kube-apiserver, kube-controller-manager, kwok) are built on first
-# use (cached in ~/.cache/klarsyn), started for the run and stopped after it; Chromium comes from
-# Debian for the browser tests.
+# use (cached in ~/.cache/klarsyn), started for the run and stopped after it; Chromium (browser
+# tests) and bubblewrap (the local workspace sandbox) come from Debian.
 test: build typecheck lint
 	bash infra/dev/install-browser.sh
+	bash infra/dev/install-packages.sh
 	bash infra/dev/with-services.sh npx tap
 
 bench: build
