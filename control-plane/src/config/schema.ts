@@ -155,6 +155,29 @@ export const configSchema = {
           default: { analysis: 'ghcr.io/klarsyn/workspace-analysis:0.1.0' },
           description: "Image references by the templates' logical image names",
         },
+        outbox: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'The mutual-TLS service klarsyn-outbox talks to from inside workspaces',
+          properties: {
+            caDir: { type: 'string', minLength: 1, description: 'The workspace CA; default dataDir/keys/workspace-ca' },
+            host: { type: 'string', default: '0.0.0.0', description: 'Kubernetes runtime: listen address' },
+            port: { type: 'integer', minimum: 0, maximum: 65535, default: 8443 },
+            url: {
+              type: 'string',
+              pattern: '^https://',
+              default: 'https://klarsyn-outbox.klarsyn-system.svc:8443',
+              description: 'Kubernetes runtime: where workspaces reach the service',
+            },
+            serverNames: {
+              type: 'array',
+              items: { type: 'string', minLength: 1 },
+              minItems: 1,
+              default: ['klarsyn-outbox', 'klarsyn-outbox.klarsyn-system.svc', 'localhost', '127.0.0.1'],
+            },
+          },
+        },
         local: {
           type: 'object',
           additionalProperties: false,
@@ -289,6 +312,7 @@ export interface WorkspacesConfig {
   provisionTimeoutSeconds: number;
   credentialTtlSeconds: number;
   images: Record<string, string>;
+  outbox: { caDir?: string; host: string; port: number; url: string; serverNames: string[] };
   local: { bwrap: string; toolPaths: string };
   kubernetes: {
     kubeconfig?: string;

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
@@ -29,6 +31,8 @@ export async function openRuntime(
     runDir: join(config.dataDir, 'workspaces'),
     bwrap: settings.local.bwrap,
     toolPaths: settings.local.toolPaths.split(':').filter(Boolean),
+    outboxSocket: outboxSocketPath(config),
+    outboxTool: shippedOutboxTool(),
     logger,
   });
 }
@@ -48,9 +52,27 @@ function kubernetesRuntime(config: Config): WorkspaceRuntime {
   else kubeConfig.loadFromCluster();
   return new KubernetesRuntime({
     kubeConfig,
-    settings: { ...config.workspaces.kubernetes, bucket },
+    settings: {
+      ...config.workspaces.kubernetes,
+      bucket,
+      outbox: { url: config.workspaces.outbox.url, port: config.workspaces.outbox.port },
+    },
     credentials: new ScopedCredentialIssuer({ endpoint, accessKey, secretKey, bucket, region }),
     credentialTtlSeconds: config.workspaces.credentialTtlSeconds,
     images: config.workspaces.images,
   });
+}
+
+/** Where the outbox service listens for local sandboxes (and where they find it, bound in). */
+export function outboxSocketPath(config: Config): string {
+  return join(config.dataDir, 'workspaces', 'outbox.sock');
+}
+
+/** workspace-images/analysis/klarsyn-outbox, found from both the source tree and the built dist tree. */
+function shippedOutboxTool(): string {
+  for (const up of ['../../../', '../../../../']) {
+    const path = fileURLToPath(new URL(`${up}workspace-images/analysis/klarsyn-outbox`, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new KlarsynError('internal', 'workspace-images/analysis/klarsyn-outbox not found');
 }

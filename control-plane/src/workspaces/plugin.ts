@@ -1,3 +1,5 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type pg from 'pg';
@@ -5,7 +7,9 @@ import type { Logger } from 'pino';
 import type { TransparencyLog } from '../../../audit/store/transparency-log.js';
 import type { Config } from '../config/schema.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { openRuntime } from './open-runtime.js';
+import { startOutboxServer } from './identity/outbox-server.js';
+import { WorkspaceCa } from './identity/workspace-ca.js';
+import { openRuntime, outboxSocketPath } from './open-runtime.js';
 import { ActivityTracker } from './proxy/activity.js';
 import proxyRoutes, { appTokenReader } from './proxy/proxy-routes.js';
 import { BrowserSessions } from './proxy/sessions.js';
@@ -45,7 +49,9 @@ async function workspaces(app: FastifyInstance, opts: WorkspacesOptions): Promis
   const settings = config.workspaces;
   const templates = loadTemplates(settings.templatesDir ?? shippedTemplatesDir());
   const runtime = await openRuntime(config, store, logger);
+  const ca = await WorkspaceCa.open(settings.outbox.caDir ?? join(config.dataDir, 'keys', 'workspace-ca'));
   const reconciler = new Reconciler({
+    ca,
     pool,
     log,
     runtime,
@@ -70,6 +76,7 @@ async function workspaces(app: FastifyInstance, opts: WorkspacesOptions): Promis
   app.decorate('workspaces', { service, reconciler, runtime, activity });
 
   let timer: NodeJS.Timeout | undefined;
+  let outboxServer: FastifyInstance | undefined;
   let pass: Promise<void> = Promise.resolve();
   let busy = false;
   const reconcileAll = () => {
@@ -84,6 +91,15 @@ async function workspaces(app: FastifyInstance, opts: WorkspacesOptions): Promis
       });
   };
   app.addHook('onReady', async () => {
+    outboxServer = await startOutboxServer({
+      pool,
+      log,
+      store,
+      ca,
+      serverNames: settings.outbox.serverNames,
+      listen: await outboxListenAddress(config),
+      logger,
+    });
     reconcileAll();
     timer = setInterval(reconcileAll, settings.reconcileIntervalSeconds * 1000);
     timer.unref();
@@ -93,6 +109,7 @@ async function workspaces(app: FastifyInstance, opts: WorkspacesOptions): Promis
     await pass;
     await reconciler.settle();
     await runtime.close();
+    await outboxServer?.close();
   });
 
   await app.register(workspaceRoutes, { prefix: '/api/v1', service, sessions });
@@ -104,6 +121,20 @@ async function workspaces(app: FastifyInstance, opts: WorkspacesOptions): Promis
     secureCookies: config.http.secureCookies,
     logger,
   });
+}
+
+/** Local sandboxes reach the outbox service through a Unix socket bound into them; pods over TCP. */
+async function outboxListenAddress(
+  config: Config,
+): Promise<{ path: string } | { host: string; port: number }> {
+  if (config.workspaces.runtime === 'kubernetes') {
+    return { host: config.workspaces.outbox.host, port: config.workspaces.outbox.port };
+  }
+  const path = outboxSocketPath(config);
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  // A socket file left by a control plane that died would block listening.
+  await rm(path, { force: true });
+  return { path };
 }
 
 export default fp(workspaces, { name: 'klarsyn-workspaces', fastify: '5.x' });

@@ -8,6 +8,7 @@ import { getProject, type Project } from '../projects/store.js';
 import { outboxPrefix, workspaceGrant } from '../storage/layout.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { WORKSPACE_CREDENTIALS_ISSUED, WORKSPACE_REQUESTED } from './events.js';
+import type { WorkspaceCa } from './identity/workspace-ca.js';
 import { type DesiredState, nextStep, type Step } from './plan.js';
 import type { Observation, WorkspaceRuntime, WorkspaceSpec } from './runtime.js';
 import { isActiveStatus, type WorkspaceStatus } from './status.js';
@@ -15,6 +16,7 @@ import {
   getSecrets,
   getWorkspace,
   liveWorkspaceIds,
+  setCertificateSerial,
   setCredentialsExpiry,
   setDesired,
   type Workspace,
@@ -28,6 +30,7 @@ export interface ReconcilerDeps {
   runtime: WorkspaceRuntime;
   templates: TemplateSet;
   store: ObjectStore;
+  ca: WorkspaceCa;
   logger: Logger;
   provisionTimeoutMs: number;
   /** Credentials are renewed when less than this is left of them. */
@@ -164,32 +167,39 @@ export class Reconciler {
 
   private async apply(workspace: Workspace, project: Project): Promise<void> {
     const { runtime } = this.deps;
+    const spec = await this.spec(workspace, project);
     let applied: { credentialsExpireAt: Date | null };
     try {
-      applied = await runtime.apply(await this.spec(workspace, project));
+      applied = await runtime.apply(spec);
     } catch (error) {
       // Refusals (a template the runtime cannot run, objects the cluster rejects) will not heal.
       if (!isKlarsynError(error) || error.status >= 500) throw error;
       await this.move(workspace, 'failed', undefined, error.message);
       return runtime.remove(workspace.id);
     }
-    await this.recordCredentials(workspace, applied.credentialsExpireAt);
+    await this.recordCredentials(workspace, spec, applied.credentialsExpireAt);
     const remaining = Date.parse(workspace.statusChangedAt) + this.deps.provisionTimeoutMs - Date.now();
     await runtime.awaitStarted(workspace.id, Math.max(0, Math.min(remaining, START_WAIT_MS)));
   }
 
   private async renew(workspace: Workspace, project: Project): Promise<void> {
-    const renew = this.deps.runtime.renewCredentials;
-    if (!renew) return setCredentialsExpiry(this.deps.pool, workspace.id, null);
-    const expiresAt = await renew.call(this.deps.runtime, await this.spec(workspace, project));
-    await this.recordCredentials(workspace, expiresAt);
+    const spec = await this.spec(workspace, project);
+    await this.recordCredentials(workspace, spec, await this.deps.runtime.renewCredentials(spec));
   }
 
-  /** Logged after the runtime stored them: the log names every credential a sandbox could use. */
-  private async recordCredentials(workspace: Workspace, expiresAt: Date | null): Promise<void> {
+  /**
+   * Recorded once the sandbox holds them: from now on only this certificate is accepted (earlier
+   * ones are revoked), and the log names every storage credential a sandbox could use.
+   */
+  private async recordCredentials(workspace: Workspace, spec: WorkspaceSpec, storageExpiry: Date | null) {
+    const renewBy = Math.min(
+      storageExpiry?.getTime() ?? Number.POSITIVE_INFINITY,
+      spec.identity.expiresAt.getTime(),
+    );
     await inTransaction(this.deps.pool, async (tx) => {
-      await setCredentialsExpiry(tx, workspace.id, expiresAt);
-      if (!expiresAt) return;
+      await setCertificateSerial(tx, workspace.id, spec.identity.serial);
+      await setCredentialsExpiry(tx, workspace.id, new Date(renewBy));
+      if (!storageExpiry) return;
       const grant = workspaceGrant(workspace.projectId, workspace.id);
       await this.deps.log.append(
         {
@@ -200,7 +210,7 @@ export class Reconciler {
           details: {
             read_only: grant.readOnly,
             read_write: grant.readWrite,
-            expires_at: expiresAt.toISOString(),
+            expires_at: storageExpiry.toISOString(),
           },
         },
         tx,
@@ -214,6 +224,7 @@ export class Reconciler {
       throw new Error(`template ${workspace.template} is no longer defined`);
     }
     const secrets = await getSecrets(this.deps.pool, workspace.id);
+    const notAfter = new Date(`${project.application.deletionDate}T00:00:00Z`);
     return {
       id: workspace.id,
       projectId: workspace.projectId,
@@ -222,7 +233,8 @@ export class Reconciler {
       script: secrets.script,
       appToken: secrets.appToken,
       basePath: `/workspaces/${workspace.id}/`,
-      notAfter: new Date(`${project.application.deletionDate}T00:00:00Z`),
+      notAfter,
+      identity: this.deps.ca.issueClient(workspace.id, workspace.projectId, notAfter),
     };
   }
 

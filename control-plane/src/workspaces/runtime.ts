@@ -1,3 +1,4 @@
+import type { WorkspaceIdentity } from './identity/workspace-ca.js';
 import type { WorkspaceTemplate } from './templates.js';
 
 /**
@@ -27,6 +28,8 @@ export interface WorkspaceSpec {
   basePath: string;
   /** No credential of the workspace lives past this moment (the project's deletion date). */
   notAfter: Date;
+  /** The client certificate klarsyn-outbox presents to the control plane; fresh at every apply. */
+  identity: WorkspaceIdentity;
 }
 
 /** Where the proxy reaches the app: a Unix socket (local sandbox) or a pod address (Kubernetes). */
@@ -53,8 +56,11 @@ export interface WorkspaceRuntime {
   /** Ids of every workspace the runtime holds something of, for the orphan sweep. */
   held(): Promise<string[]>;
   endpoint(workspaceId: string): Promise<AppEndpoint | undefined>;
-  /** Replaces the sandbox's storage credentials before they expire (runtimes with credentials only). */
-  renewCredentials?(spec: WorkspaceSpec): Promise<Date>;
+  /**
+   * Replaces the sandbox's credentials before they expire: its identity, and its storage
+   * credentials where it has any (returns when those expire; null: it has none).
+   */
+  renewCredentials(spec: WorkspaceSpec): Promise<Date | null>;
   /** Tells the listener when a sandbox changed on its own (a batch run ended), so it is reconciled at once. */
   onChange?(listener: (workspaceId: string) => void): void;
   close(): Promise<void>;

@@ -144,3 +144,21 @@ export async function touchActivity(db: Queryable, ids: string[]): Promise<void>
   if (ids.length > 0)
     await db.query('UPDATE workspaces SET last_activity_at = now() WHERE id = ANY($1)', [ids]);
 }
+
+/** From now on only this certificate identifies the workspace; earlier ones are refused. */
+export async function setCertificateSerial(db: Queryable, id: string, serial: string): Promise<void> {
+  await db.query('UPDATE workspaces SET client_certificate_serial = $2 WHERE id = $1', [id, serial]);
+}
+
+/** The running workspace whose current certificate has this serial, if any. */
+export async function workspaceByCertificate(
+  db: Queryable,
+  id: string,
+  serial: string,
+): Promise<Workspace | undefined> {
+  const { rows } = await db.query(
+    `SELECT ${COLUMNS} FROM workspaces WHERE id = $1 AND client_certificate_serial = $2 AND status = 'running'`,
+    [id, serial],
+  );
+  return rows[0] ? toWorkspace(rows[0]) : undefined;
+}

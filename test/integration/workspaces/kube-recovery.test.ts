@@ -45,7 +45,11 @@ t.test(
     );
 
     // What the dead process had got done: the namespace and its RoleBinding, nothing else.
-    const settings: KubeSettings = { ...config.workspaces.kubernetes, bucket: ctx.bucket };
+    const settings: KubeSettings = {
+      ...config.workspaces.kubernetes,
+      bucket: ctx.bucket,
+      outbox: { url: config.workspaces.outbox.url, port: config.workspaces.outbox.port },
+    };
     const spec = { id, projectId, template: { kind: 'interactive' } } as unknown as WorkspaceSpec;
     const objects = KubernetesObjectApi.makeApiClient(admin);
     const apply = (object: Parameters<typeof objects.patch>[0]) =>

@@ -145,6 +145,8 @@ export async function buildKubeTestApp(
       'workspaces.kubernetes.objectStoreCidr': '127.0.0.1/32',
       'workspaces.kubernetes.objectStorePort': minio.port,
       'workspaces.reconcileIntervalSeconds': 3600,
+      // Parallel test apps each take a free port for their outbox service.
+      'workspaces.outbox.port': 0,
       ...overrides,
     },
   });

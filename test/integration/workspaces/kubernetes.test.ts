@@ -68,7 +68,12 @@ t.test(
     t.match(objectStore?.spec?.egress, [
       { to: [{ ipBlock: { cidr: '127.0.0.1/32' } }], ports: [{ port: ctx.minio.port }] },
     ]);
-    t.equal(policies.length, 3, 'and no other opening');
+    const outboxService = policies.find((p) => p.metadata?.name === 'allow-outbox-service');
+    t.same(outboxService?.spec?.policyTypes, ['Egress'], 'egress to the outbox service');
+    t.match(outboxService?.spec?.egress?.[0]?.to, [
+      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'klarsyn-control-plane' } } },
+    ]);
+    t.equal(policies.length, 4, 'and no other opening');
 
     const quota = await adminCore.readNamespacedResourceQuota({ namespace: ns, name: 'workspace' });
     t.match(quota.spec?.hard, { pods: '1', 'limits.cpu': '2', 'limits.memory': '8Gi', services: '0' });
@@ -129,8 +134,22 @@ function sampleSpec() {
     appToken: 'token',
     basePath: '/workspaces/x/',
     notAfter: new Date('2031-12-31T00:00:00Z'),
+    identity: {
+      certificatePem: 'CERT',
+      privateKeyPem: 'KEY',
+      caPem: 'CA',
+      serial: '01',
+      expiresAt: new Date('2030-01-01T00:00:00Z'),
+    },
   };
-  return { spec, settings: { ...config.workspaces.kubernetes, bucket: 'klarsyn' } };
+  return {
+    spec,
+    settings: {
+      ...config.workspaces.kubernetes,
+      bucket: 'klarsyn',
+      outbox: { url: 'https://klarsyn-outbox:8443', port: 8443 },
+    },
+  };
 }
 
 t.test(

@@ -13,7 +13,11 @@ import { loadTemplates, shippedTemplatesDir } from '../../../control-plane/src/w
 
 const templates = loadTemplates(shippedTemplatesDir());
 const config = loadConfig({ env: {}, overrides: { dataDir: '/nonexistent' } });
-const settings = { ...config.workspaces.kubernetes, bucket: 'klarsyn' };
+const settings = {
+  ...config.workspaces.kubernetes,
+  bucket: 'klarsyn',
+  outbox: { url: 'https://klarsyn-outbox:8443', port: 8443 },
+};
 
 function spec(template: string, script: string | null = null): WorkspaceSpec {
   return {
@@ -25,6 +29,13 @@ function spec(template: string, script: string | null = null): WorkspaceSpec {
     appToken: 'app-token',
     basePath: '/workspaces/11111111-1111-4111-8111-111111111111/',
     notAfter: new Date('2031-12-31T00:00:00Z'),
+    identity: {
+      certificatePem: 'CERT',
+      privateKeyPem: 'KEY',
+      caPem: 'CA',
+      serial: '01',
+      expiresAt: new Date('2030-01-01T00:00:00Z'),
+    },
   };
 }
 
@@ -95,13 +106,14 @@ t.test(
     const without = networkPolicies(settings, spec('jupyter'));
     t.same(
       without.map((p) => p.metadata?.name),
-      ['default-deny', 'allow-proxy'],
+      ['default-deny', 'allow-proxy', 'allow-outbox-service'],
     );
     const withStore = networkPolicies(
       { ...settings, objectStoreCidr: '10.0.0.5/32', objectStorePort: 9000 },
       spec('rstudio'),
     );
-    t.match(withStore[2]?.spec?.egress, [
+    t.match(withStore[2]?.spec?.egress, [{ ports: [{ port: 8443 }] }], 'the outbox service');
+    t.match(withStore[3]?.spec?.egress, [
       { to: [{ ipBlock: { cidr: '10.0.0.5/32' } }], ports: [{ port: 9000 }] },
     ]);
     t.match(withStore[1]?.spec?.ingress, [{ ports: [{ port: 8787 }] }], 'RStudio’s port for RStudio');

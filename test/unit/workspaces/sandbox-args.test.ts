@@ -19,6 +19,9 @@ const host = {
   rootDirs: ['/usr'],
   etcPaths: ['/etc/ld.so.cache'],
   toolPaths: ['/opt/jupyter'],
+  identityDir: '/run/w/identity',
+  outboxSocket: '/srv/workspaces/outbox.sock',
+  outboxTool: '/opt/klarsyn/workspace-images/analysis/klarsyn-outbox',
 };
 
 function spec(template: string, script: string | null = null): WorkspaceSpec {
@@ -31,6 +34,13 @@ function spec(template: string, script: string | null = null): WorkspaceSpec {
     appToken: 'secret-token',
     basePath: '/workspaces/w/',
     notAfter: new Date('2031-12-31T00:00:00Z'),
+    identity: {
+      certificatePem: 'CERT',
+      privateKeyPem: 'KEY',
+      caPem: 'CA',
+      serial: '01',
+      expiresAt: new Date('2030-01-01T00:00:00Z'),
+    },
   };
 }
 
@@ -85,7 +95,12 @@ t.test('the app token reaches JupyterLab through its environment only, never a c
   );
   const env = sandboxEnv(spec('jupyter'), host);
   t.equal(env.JUPYTER_TOKEN, 'secret-token');
-  t.equal(env.PATH, '/opt/jupyter/bin:/usr/local/bin:/usr/bin:/bin', 'tool paths first');
+  t.equal(
+    env.PATH,
+    '/klarsyn/bin:/opt/jupyter/bin:/usr/local/bin:/usr/bin:/bin',
+    'klarsyn-outbox, then tool paths',
+  );
+  t.equal(env.KLARSYN_OUTBOX_URL, 'unix:/klarsyn/outbox.sock', 'the outbox service, through a socket');
   t.notOk('DATABASE_URL' in env || 'KLARSYN_MASTER_KEY' in env, "nothing of the control plane's environment");
   t.ok(
     localCommand(spec('jupyter')).includes('--ServerApp.sock=/run/klarsyn/app.sock'),

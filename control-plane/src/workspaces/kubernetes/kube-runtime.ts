@@ -18,6 +18,7 @@ import {
   APP_LABEL,
   APP_PORT,
   appTokenSecret,
+  identitySecret,
   installationLabels,
   job,
   KIND_LABEL,
@@ -88,6 +89,7 @@ export class KubernetesRuntime implements WorkspaceRuntime {
         serviceAccount(settings, spec),
         storageSecret(settings, spec, credentials),
         appTokenSecret(settings, spec),
+        identitySecret(settings, spec),
         ...(spec.script !== null ? [scriptConfigMap(settings, spec)] : []),
       ].map((object) => this.settled(() => this.apply1(object))),
     );
@@ -98,7 +100,10 @@ export class KubernetesRuntime implements WorkspaceRuntime {
 
   async renewCredentials(spec: WorkspaceSpec): Promise<Date> {
     const credentials = await this.issue(spec);
-    await this.apply1(storageSecret(this.options.settings, spec, credentials));
+    await Promise.all([
+      this.apply1(storageSecret(this.options.settings, spec, credentials)),
+      this.apply1(identitySecret(this.options.settings, spec)),
+    ]);
     return credentials.expiresAt;
   }
 

@@ -20,8 +20,11 @@ import type { ScopedCredentials } from '../../storage/scoped-credentials.js';
 import type { WorkspaceSpec } from '../runtime.js';
 import type { WorkspaceApp } from '../templates.js';
 
-/** The driver's configuration, plus the bucket its workspaces' data live in. */
-export type KubeSettings = WorkspacesConfig['kubernetes'] & { bucket: string };
+/** The driver's configuration, plus the bucket its workspaces' data live in and the outbox service. */
+export type KubeSettings = WorkspacesConfig['kubernetes'] & {
+  bucket: string;
+  outbox: { url: string; port: number };
+};
 
 /** Labels that mark what the control plane owns, so a restart finds (and removes) orphans. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'klarsyn' } as const;
@@ -31,6 +34,7 @@ export const KIND_LABEL = 'klarsyn.dk/kind';
 export const APP_LABEL = { 'klarsyn.dk/role': 'app' } as const;
 export const STORAGE_SECRET = 'storage-credentials';
 export const APP_TOKEN_SECRET = 'app-token';
+export const IDENTITY_SECRET = 'workspace-identity';
 
 /** Where the app listens inside the pod; only the control plane's proxy may connect (NetworkPolicy). */
 export const APP_PORT: Record<WorkspaceApp, number> = { jupyterlab: 8888, rstudio: 8787, script: 8888 };
@@ -38,6 +42,7 @@ export const APP_PORT: Record<WorkspaceApp, number> = { jupyterlab: 8888, rstudi
 /** The uid of the analysis image's user (workspace-images/analysis/Dockerfile). */
 const ANALYST_UID = 1000;
 const STORAGE_MOUNT = '/var/run/klarsyn/storage';
+const IDENTITY_MOUNT = '/var/run/klarsyn/identity';
 
 export function namespaceName(settings: KubeSettings, workspaceId: string): string {
   return `${settings.namespacePrefix}${workspaceId}`;
@@ -98,8 +103,9 @@ export function managerBinding(settings: KubeSettings, spec: WorkspaceSpec): V1R
 }
 
 /**
- * Default deny in both directions, then exactly two openings: the proxy may reach the app's port,
- * and the pod may reach the object store (its extract and outbox; the credentials limit the rest).
+ * Default deny in both directions, then exactly three openings: the proxy may reach the app's port,
+ * the pod may reach the control plane's outbox service (mutual TLS), and the object store (its
+ * extract and outbox; the credentials limit the rest).
  */
 export function networkPolicies(settings: KubeSettings, spec: WorkspaceSpec): V1NetworkPolicy[] {
   const ns = namespaceName(settings, spec.id);
@@ -127,6 +133,23 @@ export function networkPolicies(settings: KubeSettings, spec: WorkspaceSpec): V1
       ],
     }),
   ];
+  policies.push(
+    policy('allow-outbox-service', {
+      podSelector: { matchLabels: APP_LABEL },
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': settings.proxy.namespace } },
+              podSelector: { matchLabels: settings.proxy.podLabels },
+            },
+          ],
+          ports: [{ protocol: 'TCP', port: settings.outbox.port }],
+        },
+      ],
+    }),
+  );
   if (settings.objectStoreCidr) {
     policies.push(
       policy('allow-object-store', {
@@ -235,6 +258,24 @@ export function appTokenSecret(settings: KubeSettings, spec: WorkspaceSpec): V1S
   };
 }
 
+/** The client certificate klarsyn-outbox presents; replaced in place at renewal. */
+export function identitySecret(settings: KubeSettings, spec: WorkspaceSpec): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      ...meta(settings, IDENTITY_SECRET, spec, namespaceName(settings, spec.id)),
+      annotations: { 'klarsyn.dk/expires-at': spec.identity.expiresAt.toISOString() },
+    },
+    type: 'Opaque',
+    stringData: {
+      'tls.crt': spec.identity.certificatePem,
+      'tls.key': spec.identity.privateKeyPem,
+      'ca.crt': spec.identity.caPem,
+    },
+  };
+}
+
 export function scriptConfigMap(settings: KubeSettings, spec: WorkspaceSpec): V1ConfigMap {
   return {
     apiVersion: 'v1',
@@ -300,6 +341,10 @@ export function appContainer(settings: KubeSettings, spec: WorkspaceSpec, image:
       { name: 'KLARSYN_OUTBOX', value: bucketUrl(outboxPrefix(spec.projectId, spec.id)) },
       { name: 'AWS_SHARED_CREDENTIALS_FILE', value: `${STORAGE_MOUNT}/credentials` },
       { name: 'AWS_CONFIG_FILE', value: `${STORAGE_MOUNT}/config` },
+      { name: 'KLARSYN_OUTBOX_URL', value: settings.outbox.url },
+      { name: 'KLARSYN_CLIENT_CERT', value: `${IDENTITY_MOUNT}/tls.crt` },
+      { name: 'KLARSYN_CLIENT_KEY', value: `${IDENTITY_MOUNT}/tls.key` },
+      { name: 'KLARSYN_CA', value: `${IDENTITY_MOUNT}/ca.crt` },
       ...(spec.template.app === 'jupyterlab'
         ? [{ name: 'JUPYTER_TOKEN', valueFrom: { secretKeyRef: { name: APP_TOKEN_SECRET, key: 'token' } } }]
         : []),
@@ -319,6 +364,7 @@ export function appContainer(settings: KubeSettings, spec: WorkspaceSpec, image:
       { name: 'tmp', mountPath: '/tmp' },
       { name: 'home', mountPath: '/home/analyst' },
       { name: 'storage', mountPath: STORAGE_MOUNT, readOnly: true },
+      { name: 'identity', mountPath: IDENTITY_MOUNT, readOnly: true },
       ...(spec.script !== null ? [{ name: 'script', mountPath: '/klarsyn', readOnly: true }] : []),
     ],
   };
@@ -345,6 +391,7 @@ export function podSpec(settings: KubeSettings, spec: WorkspaceSpec, image: stri
       { name: 'tmp', emptyDir: { sizeLimit: scratch } },
       { name: 'home', emptyDir: { sizeLimit: scratch } },
       { name: 'storage', secret: { secretName: STORAGE_SECRET, defaultMode: 0o440 } },
+      { name: 'identity', secret: { secretName: IDENTITY_SECRET, defaultMode: 0o440 } },
       ...(spec.script !== null
         ? [{ name: 'script', configMap: { name: 'batch-script', defaultMode: 0o555 } }]
         : []),

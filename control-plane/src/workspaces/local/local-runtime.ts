@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -26,6 +26,9 @@ export interface LocalRuntimeOptions {
   runDir: string;
   bwrap: string;
   toolPaths: string[];
+  /** The outbox service's Unix socket and the klarsyn-outbox tool, bound into every sandbox. */
+  outboxSocket: string;
+  outboxTool: string;
   logger: Logger;
 }
 
@@ -79,6 +82,13 @@ export class LocalRuntime implements WorkspaceRuntime {
   async apply(spec: WorkspaceSpec): Promise<{ credentialsExpireAt: null }> {
     if (!this.sandboxes.has(spec.id)) this.sandboxes.set(spec.id, await this.start(spec));
     return { credentialsExpireAt: null };
+  }
+
+  /** Replaces the identity files in place; the sandbox sees them at once through its bind mount. */
+  async renewCredentials(spec: WorkspaceSpec): Promise<null> {
+    if (this.sandboxes.has(spec.id))
+      await writeIdentity(join(this.options.runDir, spec.id, 'identity'), spec);
+    return null;
   }
 
   async observe(workspaceId: string): Promise<Observation> {
@@ -155,6 +165,8 @@ export class LocalRuntime implements WorkspaceRuntime {
       await writeFile(scriptFile, spec.script);
       await chmod(scriptFile, 0o555);
     }
+    const identityDir = join(dir, 'identity');
+    await writeIdentity(identityDir, spec);
     this.hostRoot ??= describeHostRoot();
     const sandboxHost = {
       bwrap: hostBinary(this.options.bwrap),
@@ -164,6 +176,9 @@ export class LocalRuntime implements WorkspaceRuntime {
       passwdFile,
       groupFile,
       scriptFile,
+      identityDir,
+      outboxSocket: this.options.outboxSocket,
+      outboxTool: this.options.outboxTool,
       toolPaths: this.options.toolPaths,
       ...this.hostRoot,
     };
@@ -197,6 +212,21 @@ export class LocalRuntime implements WorkspaceRuntime {
       }),
     };
     return sandbox;
+  }
+}
+
+/** tls.crt, tls.key and ca.crt for klarsyn-outbox; each replaced by a rename, never seen half-written. */
+async function writeIdentity(dir: string, spec: WorkspaceSpec): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  const files = {
+    'tls.crt': spec.identity.certificatePem,
+    'tls.key': spec.identity.privateKeyPem,
+    'ca.crt': spec.identity.caPem,
+  };
+  for (const [name, text] of Object.entries(files)) {
+    const temporary = join(dir, `.${name}.new`);
+    await writeFile(temporary, text, { mode: name === 'tls.key' ? 0o600 : 0o644 });
+    await rename(temporary, join(dir, name));
   }
 }
 

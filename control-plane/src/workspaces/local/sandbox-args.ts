@@ -10,6 +10,11 @@ export const SANDBOX_PATHS = {
   socketDir: '/run/klarsyn',
   socket: '/run/klarsyn/app.sock',
   script: '/klarsyn/script',
+  /** The workspace's client certificate, key and CA for klarsyn-outbox (renewed in place). */
+  identity: '/klarsyn/identity',
+  /** The control plane's outbox service: the one way out, and only to Klarsyn. */
+  outboxService: '/klarsyn/outbox.sock',
+  tools: '/klarsyn/bin',
 } as const;
 
 /** The unprivileged user inside the sandbox (the same uid the analysis image uses). */
@@ -29,6 +34,11 @@ export interface SandboxHost {
   groupFile: string;
   /** The batch script on the host (mode 0555), bound read-only. */
   scriptFile?: string;
+  /** The workspace's identity files (tls.crt, tls.key, ca.crt), bound read-only. */
+  identityDir: string;
+  /** The outbox service's Unix socket and the klarsyn-outbox tool, bound read-only. */
+  outboxSocket: string;
+  outboxTool: string;
   /** How the host's root is laid out: symlinks to keep (merged /usr) and directories to bind. */
   rootLinks: { path: string; target: string }[];
   rootDirs: string[];
@@ -108,6 +118,15 @@ export function sandboxArgv(spec: WorkspaceSpec, host: SandboxHost, command: str
     host.outboxDir,
     SANDBOX_PATHS.outbox,
     ...(host.scriptFile ? ['--ro-bind', host.scriptFile, SANDBOX_PATHS.script] : []),
+    '--ro-bind',
+    host.identityDir,
+    SANDBOX_PATHS.identity,
+    '--ro-bind',
+    host.outboxSocket,
+    SANDBOX_PATHS.outboxService,
+    '--ro-bind',
+    host.outboxTool,
+    `${SANDBOX_PATHS.tools}/klarsyn-outbox`,
     // bwrap builds the root in a tmpfs the sandbox user owns; made read-only, the only writable places
     // left are the outbox and the memory-only scratch mounts (/tmp, /run/klarsyn, /dev).
     '--remount-ro',
@@ -131,12 +150,16 @@ export function sandboxEnv(spec: WorkspaceSpec, host: SandboxHost): Record<strin
     HOME: SANDBOX_PATHS.home,
     USER: 'analyst',
     LANG: 'C.UTF-8',
-    PATH: [...toolBins, '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
+    PATH: [SANDBOX_PATHS.tools, ...toolBins, '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
     KLARSYN_WORKSPACE_ID: spec.id,
     KLARSYN_PROJECT_ID: spec.projectId,
     KLARSYN_EXTRACT: SANDBOX_PATHS.extract,
     KLARSYN_EXTRACT_VERSION: String(spec.extractVersion),
     KLARSYN_OUTBOX: SANDBOX_PATHS.outbox,
+    KLARSYN_OUTBOX_URL: `unix:${SANDBOX_PATHS.outboxService}`,
+    KLARSYN_CLIENT_CERT: `${SANDBOX_PATHS.identity}/tls.crt`,
+    KLARSYN_CLIENT_KEY: `${SANDBOX_PATHS.identity}/tls.key`,
+    KLARSYN_CA: `${SANDBOX_PATHS.identity}/ca.crt`,
     // JupyterLab reads its token from here; the proxy sends the same one upstream.
     ...(spec.template.app === 'jupyterlab' ? { JUPYTER_TOKEN: spec.appToken } : {}),
   };
