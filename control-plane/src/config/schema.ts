@@ -161,7 +161,11 @@ export const configSchema = {
           default: {},
           description: 'The mutual-TLS service klarsyn-outbox talks to from inside workspaces',
           properties: {
-            caDir: { type: 'string', minLength: 1, description: 'The workspace CA; default dataDir/keys/workspace-ca' },
+            caDir: {
+              type: 'string',
+              minLength: 1,
+              description: 'The workspace CA; default dataDir/keys/workspace-ca',
+            },
             host: { type: 'string', default: '0.0.0.0', description: 'Kubernetes runtime: listen address' },
             port: { type: 'integer', minimum: 0, maximum: 65535, default: 8443 },
             url: {
