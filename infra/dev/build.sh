@@ -5,7 +5,7 @@
 # our machines; the Go module proxy is the only source.
 #
 #   bash infra/dev/build.sh                 # build everything that is missing
-#   bash infra/dev/build.sh kube etcd       # only some: minio kwok etcd kube
+#   bash infra/dev/build.sh kube etcd       # only some: minio kwok etcd kube kustomize
 #   bash infra/dev/build.sh --check         # exit 1 (listing them) if any binary is missing
 #   bash infra/dev/build.sh --prune         # build, then delete the Go caches (~6.5 GB), keeping
 #                                           # only the binaries (~0.4 GB); a pin change then
@@ -22,6 +22,9 @@ KWOK_VERSION=v0.8.0
 ETCD_VERSION=v3.6.16
 # Newest 1.36 patch on the proxy; staging modules are replaced with v0.36.<patch>.
 KUBE_VERSION=v1.36.3
+# Renders the install bundle in infra/deploy (test/integration/deploy). v5.8.3 needs Go 1.27;
+# this is the newest release that builds with our Go 1.26.
+KUSTOMIZE_VERSION=v5.8.2
 
 # --- paths -----------------------------------------------------------------------------------
 KLARSYN_CACHE="${KLARSYN_CACHE:-$HOME/.cache/klarsyn}"
@@ -34,7 +37,8 @@ KWOK_STAGES="$KLARSYN_BIN/kwok-$KWOK_VERSION-stages.yaml"
 ETCD_BIN="$KLARSYN_BIN/etcd-$ETCD_VERSION"
 KUBE_APISERVER_BIN="$KLARSYN_BIN/kube-apiserver-$KUBE_VERSION"
 KUBE_CONTROLLER_MANAGER_BIN="$KLARSYN_BIN/kube-controller-manager-$KUBE_VERSION"
-ALL_BINS=("$MINIO_BIN" "$KWOK_BIN" "$KWOK_STAGES" "$ETCD_BIN" "$KUBE_APISERVER_BIN" "$KUBE_CONTROLLER_MANAGER_BIN")
+KUSTOMIZE_BIN="$KLARSYN_BIN/kustomize-$KUSTOMIZE_VERSION"
+ALL_BINS=("$MINIO_BIN" "$KWOK_BIN" "$KWOK_STAGES" "$ETCD_BIN" "$KUBE_APISERVER_BIN" "$KUBE_CONTROLLER_MANAGER_BIN" "$KUSTOMIZE_BIN")
 
 if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then return 0; fi
 
@@ -93,7 +97,10 @@ go_install_to() {
   local package="$1" target="$2" scratch
   scratch="$(mktemp -d "$KLARSYN_BIN/.tmp.XXXXXX")"
   GOBIN="$scratch" go install -ldflags='-s -w' "$package"
-  mv "$scratch/$(basename "${package%@*}")" "$target"
+  # The binary is named after the last path element that is not a major-version suffix (/v5).
+  local name="${package%@*}"
+  [[ "$(basename "$name")" =~ ^v[0-9]+$ ]] && name="$(dirname "$name")"
+  mv "$scratch/$(basename "$name")" "$target"
   rm -rf "$scratch"
 }
 
@@ -174,6 +181,11 @@ build_kube() {
   build_step "kube-apiserver + kube-controller-manager $KUBE_VERSION (the long one)" compile_kube
 }
 
+build_kustomize() {
+  [[ -x "$KUSTOMIZE_BIN" ]] && { log "kustomize $KUSTOMIZE_VERSION cached"; return; }
+  build_step "kustomize $KUSTOMIZE_VERSION" go_install_to "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION" "$KUSTOMIZE_BIN"
+}
+
 check() {
   local missing=0 bin
   for bin in "${ALL_BINS[@]}"; do
@@ -193,12 +205,12 @@ main() {
   flock -n 9 || { log "another build holds $KLARSYN_CACHE/build.lock; waiting"; flock 9; }
 
   local targets=("$@")
-  ((${#targets[@]})) || targets=(minio kwok etcd kube)
+  ((${#targets[@]})) || targets=(minio kwok etcd kube kustomize)
   local started=$SECONDS target
   for target in "${targets[@]}"; do
     case "$target" in
-      minio | kwok | etcd | kube) "build_$target" ;;
-      *) log "unknown target '$target' (minio, kwok, etcd, kube)"; exit 2 ;;
+      minio | kwok | etcd | kube | kustomize) "build_$target" ;;
+      *) log "unknown target '$target' (minio, kwok, etcd, kube, kustomize)"; exit 2 ;;
     esac
   done
   if [[ "$prune" == true ]]; then
