@@ -4,6 +4,7 @@ import { KlarsynError } from '../errors.js';
 import { errorBody } from '../http/schemas.js';
 import { PROJECT_STATUS } from '../projects/status.js';
 import { getProject, listRegisteredProjects, type Project, type RegisterFilter } from '../projects/store.js';
+import { installActivityRoute } from './activity.js';
 
 /** What the public may know of a project: its purpose and scope and each decision, never who the stewards were. */
 const registeredProject = {
@@ -119,4 +120,6 @@ export default async function registerRoutes(app: FastifyInstance, opts: { pool:
       return toRegistered(project);
     },
   );
+
+  installActivityRoute(app, opts.pool);
 }

@@ -42,6 +42,7 @@ const EXPECTED: Record<string, Caller[]> = {
   'POST /api/v1/projects/{id}/decisions': ['steward'],
   'GET /api/v1/register/projects': ALL,
   'GET /api/v1/register/projects/{id}': ALL,
+  'GET /api/v1/register/projects/{id}/activity': ALL,
   'GET /api/v1/workspace-templates': LOGGED_IN,
   'POST /api/v1/projects/{id}/extracts': ['researcher'],
   'GET /api/v1/projects/{id}/extracts': ['researcher', 'admin'],
