@@ -6,6 +6,7 @@
 import { pseudonymIndex } from './identifiers.js';
 import { entryFor, type FileEntry } from './metadata.js';
 import {
+  type CheckContext,
   type CheckReport,
   type CheckRequest,
   type FileReport,
@@ -13,6 +14,7 @@ import {
   type OutputFile,
   worstVerdict,
 } from './model.js';
+import { queryPersons } from './query/persons-rule.js';
 import { type ReadOutput, readOutput } from './read-output.js';
 import { columnRoles } from './roles.js';
 import { cohortRows } from './rules/cohort-rows.js';
@@ -41,6 +43,7 @@ const TABLE_RULES: TableRule[] = [
   dominance,
   residualDf,
   disguisedTotals,
+  queryPersons,
 ];
 
 /** Rules that look for one person per row, run again on wide tables read column-wise. */
@@ -106,9 +109,18 @@ function metadataFindings(entry: FileEntry | undefined, tables: TableCheck[]): F
   return findings;
 }
 
+/** Contributions a query re-run found in the extract replace any other evidence for that file. */
+function withQueryContributions(context: CheckContext): CheckContext {
+  const fromQueries = Object.entries(context.queries ?? {}).flatMap(([path, e]) =>
+    e.contributions ? [[path, e.contributions] as const] : [],
+  );
+  if (fromQueries.length === 0) return context;
+  return { ...context, contributions: { ...context.contributions, ...Object.fromEntries(fromQueries) } };
+}
+
 export function checkOutputs(request: CheckRequest): CheckReport {
   const { profile, metadata } = request;
-  const context = request.context ?? {};
+  const context = withQueryContributions(request.context ?? {});
   const pseudonyms = pseudonymIndex(context.pseudonyms);
   const prepare = (file: OutputFile, entry: FileEntry | undefined): CheckedFile => {
     const read = readOutput(file, entry, profile, context, pseudonyms);

@@ -40,9 +40,11 @@ function metadataIn(dir: string): FileEntry[] {
   const file = join(dir, METADATA_FILE);
   if (!existsSync(file)) return [];
   const metadata = parseOutputsMetadata(readFileSync(file, 'utf8'), file);
+  const inDir = (p: string) => toPosix(posix.join(toPosix(dir), normalisePath(p)));
   return metadata.files.map((e) => ({
     ...e,
-    path: toPosix(posix.join(toPosix(dir), normalisePath(e.path))),
+    path: inDir(e.path),
+    ...(e.query === undefined ? {} : { query: inDir(e.query) }),
   }));
 }
 

@@ -32,6 +32,13 @@ export interface FileEntry {
   contributors?: string;
   /** Residual degrees of freedom of a regression. */
   residual_df?: number;
+  /**
+   * Query-backed output: a `.sql` file of the request (beside outputs.yaml) holding the DuckDB SELECT
+   * over the extract that produced this table. The control plane re-runs it (outputs/query/).
+   */
+  query?: string;
+  /** The person-pseudonym column the cells count (e.g. `b.pnr`), when the query's FROM has several. */
+  persons?: string;
 }
 
 export interface OutputsMetadata {
@@ -59,6 +66,8 @@ export const outputsMetadataSchema = {
           statistics: columns,
           contributors: { type: 'string', minLength: 1 },
           residual_df: { type: 'integer', minimum: 0 },
+          query: { type: 'string', pattern: '\\.sql$' },
+          persons: { type: 'string', minLength: 1, maxLength: 200 },
         },
       },
     },
@@ -87,8 +96,28 @@ export function parseOutputsMetadata(text: string, source = 'outputs.yaml'): Out
     if (seen.has(path))
       throw new KlarsynError('validation_failed', `${source}: ${entry.path} is listed twice`);
     seen.add(path);
+    queryEntryErrors(entry).forEach((message) => {
+      throw new KlarsynError('validation_failed', `${source}: ${entry.path}: ${message}`);
+    });
   }
   return metadata;
+}
+
+const QUERY_KINDS = new Set<OutputKind>(['frequency', 'magnitude', 'histogram']);
+
+/** What the schema cannot say about `query:` and `persons:`. */
+function queryEntryErrors(entry: FileEntry): string[] {
+  if (entry.query === undefined) {
+    return entry.persons === undefined ? [] : ['persons: names the person column of a query; add query:'];
+  }
+  const errors: string[] = [];
+  if (!QUERY_KINDS.has(entry.kind))
+    errors.push(`query: backs a table (frequency, magnitude or histogram), not a ${entry.kind}`);
+  if (!/\.csv$/i.test(entry.path)) errors.push('query: backs a CSV result; name the .csv file as path');
+  const query = normalisePath(entry.query);
+  if (query.startsWith('/') || query.split('/').includes('..'))
+    errors.push(`query: ${entry.query} must be a file beside outputs.yaml (no absolute path, no ..)`);
+  return errors;
 }
 
 /** Paths compare without a leading `./` and with forward slashes. */

@@ -61,6 +61,19 @@ export interface ReleasedFile extends OutputFile {
  */
 export type TableContributions = Record<string, ReadonlyArray<readonly number[] | undefined>>;
 
+/**
+ * What re-running a query-backed output's SQL against the extract established (outputs/query/). Rows
+ * are the file's data rows, 0-based, in file order; a row the query result does not confirm has none.
+ */
+export interface QueryEvidence {
+  /** The re-run's own findings: refused SQL, a result that differs, what could not be analysed. */
+  findings: Finding[];
+  /** Distinct person pseudonyms behind each row's cell, counted in the extract. */
+  persons?: ReadonlyArray<number | undefined>;
+  /** Per-person contributions behind the statistic columns, for dominance and p%. */
+  contributions?: TableContributions;
+}
+
 export interface CheckContext {
   /** The project's pseudonyms (32 lowercase hex characters each). */
   pseudonyms?: ReadonlySet<string>;
@@ -70,6 +83,11 @@ export interface CheckContext {
   released?: readonly ReleasedFile[];
   /** Contribution evidence by file path. */
   contributions?: Readonly<Record<string, TableContributions>>;
+  /**
+   * Query-backed outputs re-run against the extract, by file path. A file whose outputs.yaml entry
+   * names a query but has no evidence here was not verified: at best review.
+   */
+  queries?: Readonly<Record<string, QueryEvidence>>;
 }
 
 export interface CheckRequest {
