@@ -20,6 +20,9 @@ import { installErrorHandler } from './http/error-handler.js';
 import { installHealth } from './http/health.js';
 import { installMetrics } from './http/metrics.js';
 import { installApiPage, installOpenApi } from './http/openapi.js';
+import { releaseRoutes, ReleaseService } from './outputs/release/index.js';
+import { LeaderTasks } from './leadership/leader-tasks.js';
+import { type Leadership, SoleLeader } from './leadership/leadership.js';
 import projectRoutes from './projects/routes.js';
 import { ProjectWorkflow } from './projects/workflow.js';
 import type { MasterKey } from './pseudonym/master-key.js';
@@ -38,6 +41,8 @@ export interface AppDependencies {
   auditLog?: TransparencyLog;
   store: ObjectStore;
   masterKey: () => Promise<MasterKey>;
+  /** Who runs the periodic writers; default: this process alone (embedded, single replica). */
+  leadership?: Leadership;
 }
 
 /** Builds the control plane as a fastify instance without listening; tests call inject() on it. */
@@ -57,6 +62,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+
+  // Leader-only work (log integrator, reconciler, expiry) registers here; HTTP is served by all.
+  const leaderTasks = new LeaderTasks(deps.leadership ?? new SoleLeader(), deps.logger);
+  app.decorate('leaderTasks', leaderTasks);
 
   installErrorHandler(app);
   await app.register(helmet, {
@@ -116,7 +125,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addHook('onClose', () => extracts.settle());
   await app.register(extractRoutes, { prefix: '/api/v1/projects', extracts });
   await app.register(workspaces, { config, pool, log, store: deps.store, logger: deps.logger });
+  await app.register(releaseRoutes, {
+    prefix: '/api/v1',
+    releases: new ReleaseService({ pool, log, store: deps.store }),
+  });
   await installApiPage(app);
   await app.register(webRoutes);
+  app.addHook('onReady', () => leaderTasks.openAndLead());
+  app.addHook('onClose', () => leaderTasks.closeAndResign());
   return app;
 }

@@ -6,7 +6,9 @@ import { buildApp } from './app.js';
 import { SigningKeyRing } from './auth/signing-keys.js';
 import type { Config } from './config/schema.js';
 import { type Database, openDatabase } from './db/database.js';
+import { waitForSchema } from './db/schema-version.js';
 import { masterKeySource } from './extracts/master-key-source.js';
+import { openLeadership } from './leadership/open-leadership.js';
 import { startPeriodicJobs } from './periodic-jobs.js';
 import { ProjectWorkflow } from './projects/workflow.js';
 import type { ObjectStore } from './storage/object-store.js';
@@ -26,8 +28,12 @@ export function signingKeyDir(config: Config): string {
 
 /** Opens the database (starting the embedded one if needed), builds the app and listens. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const db = await openDatabase(config, logger);
+  // With several replicas a migration Job applies migrations once; a replica waits for its schema.
+  const migrateOnStart = config.database.migrateOnStart || !config.database.url;
+  const db = await openDatabase(config, logger, { migrate: migrateOnStart });
   try {
+    if (!migrateOnStart) await waitForSchema(db.pool, logger);
+    const leadership = openLeadership(config, logger);
     const signingKeys = await SigningKeyRing.open(signingKeyDir(config), config.auth.accessTokenTtlSeconds);
     const auditLog = new TransparencyLog();
     const storage = await openStorage(config);
@@ -40,11 +46,19 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       auditLog,
       store: storage.store,
       masterKey,
+      leadership,
     });
     const address = await app.listen({ host: config.http.host, port: config.http.port });
     const workflow = new ProjectWorkflow(db.pool, auditLog);
     const stopJobs = startPeriodicJobs(
-      [{ name: 'project-expiry', everyMs: 60_000, run: () => workflow.expireDue() }],
+      [
+        {
+          name: 'project-expiry',
+          everyMs: 60_000,
+          // Leader only: HTTP is served by every replica, periodic writers by one.
+          run: async () => (leadership.isLeader() ? workflow.expireDue() : undefined),
+        },
+      ],
       logger,
     );
     return {

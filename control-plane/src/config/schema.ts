@@ -31,6 +31,12 @@ export const configSchema = {
           pattern: '^postgres(ql)?://',
           description: 'Owner connection used for migrations; defaults to url',
         },
+        migrateOnStart: {
+          type: 'boolean',
+          default: true,
+          description:
+            'Apply pending migrations at start; off where a migration Job applies them (the Kubernetes bundle): the server then waits for the schema its code needs',
+        },
         poolSize: { type: 'integer', minimum: 1, maximum: 200, default: 10 },
         embeddedPort: { type: 'integer', minimum: 1024, maximum: 65535, default: 54329 },
       },
@@ -123,6 +129,40 @@ export const configSchema = {
       if: { required: ['driver'], properties: { driver: { const: 's3' } } },
       // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
       then: { required: ['endpoint', 'accessKey', 'secretKey'] },
+    },
+    leaderElection: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description:
+        'Several replicas: periodic writers (log integrator, workspace reconciler, expiry) run on the holder of a Kubernetes Lease',
+      properties: {
+        enabled: {
+          type: 'boolean',
+          default: false,
+          description: 'Off: this process is the only one and always leads (embedded, single replica)',
+        },
+        kubeconfig: { type: 'string', minLength: 1, description: 'Default: the in-cluster service account' },
+        namespace: {
+          type: 'string',
+          pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$',
+          description: 'Where the Lease lives; default POD_NAMESPACE, else klarsyn-system',
+        },
+        leaseName: {
+          type: 'string',
+          pattern: '^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$',
+          default: 'klarsyn-control-plane',
+        },
+        identity: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 253,
+          description: 'This replica in the Lease; default POD_NAME, else hostname and a random suffix',
+        },
+        leaseDurationSeconds: { type: 'number', minimum: 1, maximum: 300, default: 15 },
+        renewDeadlineSeconds: { type: 'number', minimum: 0.2, maximum: 300, default: 10 },
+        retryPeriodSeconds: { type: 'number', minimum: 0.1, maximum: 60, default: 2 },
+      },
     },
     workspaces: {
       type: 'object',
@@ -283,7 +323,13 @@ export interface OidcConfig {
 export interface Config {
   dataDir: string;
   http: { host: string; port: number; bodyLimit: number; secureCookies: boolean; trustProxy: boolean };
-  database: { url?: string; migrationUrl?: string; poolSize: number; embeddedPort: number };
+  database: {
+    url?: string;
+    migrationUrl?: string;
+    migrateOnStart: boolean;
+    poolSize: number;
+    embeddedPort: number;
+  };
   auth: {
     issuer: string;
     audience: string;
@@ -305,7 +351,19 @@ export interface Config {
     bucket: string;
     region: string;
   };
+  leaderElection: LeaderElectionConfig;
   workspaces: WorkspacesConfig;
+}
+
+export interface LeaderElectionConfig {
+  enabled: boolean;
+  kubeconfig?: string;
+  namespace?: string;
+  leaseName: string;
+  identity?: string;
+  leaseDurationSeconds: number;
+  renewDeadlineSeconds: number;
+  retryPeriodSeconds: number;
 }
 
 export interface WorkspacesConfig {

@@ -7,6 +7,7 @@ import { LogReader } from '../../../audit/store/log-reader.js';
 import { type Witness, WitnessCosigner } from '../../../audit/store/witness-cosigner.js';
 import { KlarsynError } from '../errors.js';
 import { errorBody } from '../http/schemas.js';
+import { leaderTasksOf } from '../leadership/leader-tasks.js';
 import { loadOrCreateLogKey } from './log-key.js';
 import {
   checkpointBody,
@@ -68,11 +69,14 @@ export default async function logRoutes(app: FastifyInstance, opts: LogRoutesOpt
     signer,
     onError: (err) => app.log.error({ err }, 'transparency log integration failed'),
   });
-  app.addHook('onReady', async () => {
-    await integrator.ensureCheckpoint();
-    integrator.start();
-    if (witnesses.length > 0) cosigner.start();
-  });
+  // Every replica checks at start that the stored log is this origin's and key's; only the leader
+  // integrates and asks witnesses (any number could: they serialise on the tree lock).
+  app.addHook('onReady', () => integrator.ensureCheckpoint());
+  const leaderTasks = leaderTasksOf(app);
+  leaderTasks.add({ name: 'log-integrator', start: () => integrator.start(), stop: () => integrator.stop() });
+  if (witnesses.length > 0) {
+    leaderTasks.add({ name: 'witness-cosigner', start: () => cosigner.start(), stop: () => cosigner.stop() });
+  }
   app.addHook('onClose', async () => {
     await cosigner.stop();
     await integrator.stop();

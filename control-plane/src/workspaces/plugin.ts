@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { TransparencyLog } from '../../../audit/store/transparency-log.js';
 import type { Config } from '../config/schema.js';
+import { leaderTasksOf } from '../leadership/leader-tasks.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { startOutboxServer } from './identity/outbox-server.js';
 import { WorkspaceCa } from './identity/workspace-ca.js';
@@ -14,6 +15,7 @@ import { ActivityTracker } from './proxy/activity.js';
 import proxyRoutes, { appTokenReader } from './proxy/proxy-routes.js';
 import { BrowserSessions } from './proxy/sessions.js';
 import { Reconciler } from './reconciler.js';
+import { reconcilerTask } from './reconciler-task.js';
 import workspaceRoutes from './routes.js';
 import type { WorkspaceRuntime } from './runtime.js';
 import { WorkspaceService } from './service.js';
@@ -41,14 +43,16 @@ declare module 'fastify' {
 }
 
 /**
- * Workspaces: the service, the reconciler loop (at start and every `reconcileIntervalSeconds`), the
- * API under /api/v1 and the browser proxy under /workspaces/. Decorates `app.workspaces`.
+ * Workspaces: the service, the reconciler loop (on the leader: at start and every
+ * `reconcileIntervalSeconds`), the API under /api/v1 and the browser proxy under /workspaces/.
+ * Decorates `app.workspaces`.
  */
 async function workspaces(app: FastifyInstance, opts: WorkspacesOptions): Promise<void> {
   const { config, pool, log, store, logger } = opts;
   const settings = config.workspaces;
   const templates = loadTemplates(settings.templatesDir ?? shippedTemplatesDir());
   const runtime = await openRuntime(config, store, logger);
+  const activity = new ActivityTracker(pool);
   const ca = await WorkspaceCa.open(settings.outbox.caDir ?? join(config.dataDir, 'keys', 'workspace-ca'));
   const reconciler = new Reconciler({
     ca,
@@ -62,34 +66,30 @@ async function workspaces(app: FastifyInstance, opts: WorkspacesOptions): Promis
     // A third of their life left: renewal has two more passes to succeed before they lapse.
     renewBeforeMs: (settings.credentialTtlSeconds * 1000) / 3,
   });
+  // The reconciler runs on the leader only; another replica hands its kicks over through PostgreSQL.
+  const reconciling = reconcilerTask({
+    pool,
+    reconciler,
+    activity,
+    intervalMs: settings.reconcileIntervalSeconds * 1000,
+    logger,
+  });
+  leaderTasksOf(app).add(reconciling);
   const service = new WorkspaceService({
     pool,
     log,
     runtime,
     templates,
-    reconciler,
+    reconciler: { kick: (id) => reconciling.kick(id) },
     maxActivePerProject: settings.maxActivePerProject,
   });
-  runtime.onChange?.((id) => void reconciler.kick(id));
-  const activity = new ActivityTracker(pool);
+  runtime.onChange?.((id) => {
+    if (reconciling.active()) void reconciler.kick(id);
+  });
   const sessions = new BrowserSessions(pool, log, service);
   app.decorate('workspaces', { service, reconciler, runtime, activity });
 
-  let timer: NodeJS.Timeout | undefined;
   let outboxServer: FastifyInstance | undefined;
-  let pass: Promise<void> = Promise.resolve();
-  let busy = false;
-  const reconcileAll = () => {
-    if (busy) return;
-    busy = true;
-    pass = activity
-      .flush()
-      .then(() => reconciler.reconcileAll())
-      .catch((err) => logger.error({ err }, 'workspace reconciliation pass failed'))
-      .finally(() => {
-        busy = false;
-      });
-  };
   app.addHook('onReady', async () => {
     outboxServer = await startOutboxServer({
       pool,
@@ -100,13 +100,9 @@ async function workspaces(app: FastifyInstance, opts: WorkspacesOptions): Promis
       listen: await outboxListenAddress(config),
       logger,
     });
-    reconcileAll();
-    timer = setInterval(reconcileAll, settings.reconcileIntervalSeconds * 1000);
-    timer.unref();
   });
   app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await pass;
+    await reconciling.stop();
     await reconciler.settle();
     await runtime.close();
     await outboxServer?.close();

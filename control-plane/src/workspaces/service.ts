@@ -35,7 +35,8 @@ export interface WorkspaceServiceDeps {
   log: TransparencyLog;
   runtime: WorkspaceRuntime;
   templates: TemplateSet;
-  reconciler: Reconciler;
+  /** Only kick: the reconciler may run on another replica (the leader). */
+  reconciler: Pick<Reconciler, 'kick'>;
   maxActivePerProject: number;
 }
 
