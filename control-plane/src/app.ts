@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -20,6 +19,7 @@ import { installErrorHandler } from './http/error-handler.js';
 import { installHealth } from './http/health.js';
 import { installMetrics } from './http/metrics.js';
 import { installApiPage, installOpenApi } from './http/openapi.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { releaseRoutes, ReleaseService } from './outputs/release/index.js';
 import { LeaderTasks } from './leadership/leader-tasks.js';
 import { type Leadership, SoleLeader } from './leadership/leadership.js';
@@ -68,16 +68,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate('leaderTasks', leaderTasks);
 
   installErrorHandler(app);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-      },
-    },
-  });
+  installSecurityHeaders(app);
   await app.register(cookie);
   await installOpenApi(app);
 
