@@ -65,32 +65,3 @@ eventTypes.register({
     properties: { read_only: prefixes, read_write: prefixes, expires_at: { type: 'string' } },
   },
 });
-
-export const WORKSPACE_OUTPUT_SUBMITTED = 'workspace.output_submitted';
-
-eventTypes.register({
-  type: WORKSPACE_OUTPUT_SUBMITTED,
-  description:
-    'A workspace submitted files from its outbox for output control (names, sizes and hashes only)',
-  details: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['submission', 'files'],
-    properties: {
-      submission: { type: 'string' },
-      files: {
-        type: 'array',
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['name', 'size', 'sha256'],
-          properties: {
-            name: { type: 'string' },
-            size: { type: 'integer' },
-            sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-          },
-        },
-      },
-    },
-  },
-});

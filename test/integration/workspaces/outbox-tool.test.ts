@@ -7,7 +7,6 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { listSubmissions } from '../../../control-plane/src/workspaces/identity/submissions.js';
 import { WorkspaceCa } from '../../../control-plane/src/workspaces/identity/workspace-ca.js';
 import { buildTestApp } from '../../support/app.js';
 import {
@@ -71,19 +70,34 @@ klarsyn-outbox submit --context 'Persons per region, 2019-2022' by_region.csv
     t.match(log, /submitted 1 file\(s\) for output control as [0-9a-f-]{36}/);
 
     const sha256 = createHash('sha256').update('region,n\nH,12\nS,17\n').digest('hex');
-    const [submission] = await listSubmissions(pool, projectId);
     const annaId = (await pool.query("SELECT id FROM accounts WHERE username = 'anna'")).rows[0].id;
-    t.match(submission, {
+    // The submission is a release request by the workspace's creator, checked and with the reviewers.
+    const requests = (
+      await app.inject({ url: `/api/v1/projects/${projectId}/release-requests`, headers: anna })
+    ).json();
+    t.equal(requests.length, 1, 'one release request');
+    t.match(requests[0], {
       workspaceId: id,
-      submittedBy: annaId,
+      author: annaId,
+      status: 'submitted',
       context: 'Persons per region, 2019-2022',
-      files: [{ name: 'by_region.csv', size: 19, sha256 }],
+      files: [{ name: 'by_region.csv', size: 19, sha256, revision: 1 }],
     });
-    const [logged] = await logEvents(pool, 'workspace.output_submitted');
+    t.match(requests[0].files[0].verdict, /^(pass|review|block)$/, 'the automatic checks ran');
+    t.match(log, new RegExp(`submitted 1 file\\(s\\) for output control as ${requests[0].id}`));
+    const [logged] = await logEvents(pool, 'release.files_changed');
     t.same(logged.details, {
-      submission: submission?.id,
-      files: [{ name: 'by_region.csv', size: 19, sha256 }],
+      request: requests[0].id,
+      workspace: id,
+      added: [{ name: 'by_region.csv', size: 19, sha256, revision: 1 }],
+      removed: [],
     });
+    t.equal(logged.actor, `workspace:${id}`);
+    t.same(
+      (await logEvents(pool, 'release.status_changed')).map((e) => [e.details.from, e.details.to]),
+      [['draft', 'submitted']],
+      'composed and submitted, each step logged',
+    );
     t.notMatch(JSON.stringify(logged), /H,12/, 'the log names files by hash, never their contents');
   },
 );

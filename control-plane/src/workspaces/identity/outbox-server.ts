@@ -1,20 +1,17 @@
-import { createHash } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { TransparencyLog } from '../../../../audit/store/transparency-log.js';
-import { inTransaction } from '../../db/transaction.js';
 import { KlarsynError } from '../../errors.js';
 import { installErrorHandler } from '../../http/error-handler.js';
+import { ReleaseService } from '../../outputs/release/index.js';
 import { isActive } from '../../projects/status.js';
 import { getProject } from '../../projects/store.js';
 import { outboxPrefix } from '../../storage/layout.js';
 import { assertObjectKey } from '../../storage/object-key.js';
 import type { ObjectStore } from '../../storage/object-store.js';
-import { WORKSPACE_OUTPUT_SUBMITTED } from '../events.js';
 import { type Workspace, workspaceByCertificate } from '../store.js';
-import { insertSubmission, type SubmittedFile } from './submissions.js';
 import type { WorkspaceCa } from './workspace-ca.js';
 
 export interface OutboxServerOptions {
@@ -27,6 +24,8 @@ export interface OutboxServerOptions {
   /** Where to listen: a Unix socket (local sandboxes) or a TCP port (Kubernetes). */
   listen: { path: string } | { host: string; port: number };
   logger: Logger;
+  /** Where submissions go; by default a release service on the same database, log and store. */
+  releases?: ReleaseService;
 }
 
 /** Files a workspace may put into its outbox through the service, per request. */
@@ -70,6 +69,8 @@ export async function startOutboxServer(options: OutboxServerOptions): Promise<F
   );
 
   const outbox = (w: Workspace) => outboxPrefix(w.projectId, w.id);
+  const releases =
+    options.releases ?? new ReleaseService({ pool: options.pool, log: options.log, store: options.store });
 
   app.get('/v1/outbox', async (request) => {
     const workspace = request.workspace as Workspace;
@@ -121,31 +122,25 @@ export async function startOutboxServer(options: OutboxServerOptions): Promise<F
     },
     async (request) => {
       const workspace = request.workspace as Workspace;
-      const files: SubmittedFile[] = [];
-      for (const name of request.body.files) {
-        assertObjectKey(name);
-        files.push({ name, ...(await digest(options.store, `${outbox(workspace)}${name}`, name)) });
-      }
-      return inTransaction(options.pool, async (tx) => {
-        const submission = await insertSubmission(tx, {
-          workspaceId: workspace.id,
-          projectId: workspace.projectId,
-          submittedBy: workspace.createdBy,
-          files,
-          context: request.body.context,
-        });
-        await options.log.append(
-          {
-            type: WORKSPACE_OUTPUT_SUBMITTED,
-            actor: `workspace:${workspace.id}`,
-            project: workspace.projectId,
-            subject: `workspace:${workspace.id}`,
-            details: { submission: submission.id, files },
-          },
-          tx,
-        );
-        return { id: submission.id, files };
+      // A release request by the workspace's creator, composed from the outbox and submitted: the
+      // files are copied out of the outbox, checked automatically and handed to the reviewers.
+      const submitted = await releases.submitFromOutbox({
+        projectId: workspace.projectId,
+        workspaceId: workspace.id,
+        author: workspace.createdBy,
+        files: request.body.files,
+        context: request.body.context,
       });
+      return {
+        id: submitted.id,
+        status: submitted.status,
+        files: submitted.files.map((f) => ({
+          name: f.name,
+          size: f.size,
+          sha256: f.sha256,
+          verdict: f.verdict,
+        })),
+      };
     },
   );
 
@@ -171,25 +166,4 @@ async function authenticate(pool: pg.Pool, request: FastifyRequest): Promise<Wor
     throw new KlarsynError('forbidden', 'the project has ended');
   }
   return workspace;
-}
-
-async function digest(
-  store: ObjectStore,
-  key: string,
-  name: string,
-): Promise<{ size: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  try {
-    for await (const chunk of await store.get(key)) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
-  } catch (error) {
-    if ((error as KlarsynError).code === 'not_found') {
-      throw new KlarsynError('validation_failed', `${name} is not in the outbox`);
-    }
-    throw error;
-  }
-  return { size, sha256: hash.digest('hex') };
 }

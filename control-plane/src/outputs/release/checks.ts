@@ -1,0 +1,83 @@
+/**
+ * The automatic checks of a submitted request: the disclosure checker on the request's stored files
+ * and outputs.yaml, under the strictest profile of the extract's sources, against the project's
+ * earlier releases (differencing), its cohort size and, when a loader is given, its pseudonyms.
+ */
+import type pg from 'pg';
+import { loadCatalog } from '../../catalog/store.js';
+import { listExtracts } from '../../extracts/store.js';
+import type { Project } from '../../projects/store.js';
+import type { ObjectStore } from '../../storage/object-store.js';
+import { checkOutputs } from '../check.js';
+import { entryFor } from '../metadata.js';
+import type { CheckContext, CheckReport, OutputFile, ReleasedFile } from '../model.js';
+import { strictestProfile } from '../profile-files.js';
+import { readSnapshot, releasedKey, snapshotKey } from './files.js';
+import { listRequests, type ReleaseRequest } from './store.js';
+
+/** The project's pseudonyms from its newest extract (an empty set when it has none). */
+export type PseudonymLoader = (projectId: string) => Promise<ReadonlySet<string>>;
+
+/** Earlier releases read for differencing, newest first, up to this many bytes. */
+const MAX_RELEASED_BYTES = 64 * 1024 * 1024;
+
+export interface CheckOutcome {
+  profile: string;
+  report: CheckReport;
+}
+
+/** Profile names of the authorities whose sources the newest extract holds (else the application's). */
+async function profileNames(
+  db: pg.Pool,
+  project: Project,
+): Promise<{ names: string[]; cohortSize?: number }> {
+  const catalog = await loadCatalog(db);
+  const published = (await listExtracts(db, project.id)).filter(
+    (e) => e.status === 'published' && e.manifest,
+  );
+  const newest = published[published.length - 1]?.manifest;
+  const sources = newest ? new Set(newest.files.map((f) => f.source)) : undefined;
+  const authorities = sources
+    ? catalog.sources.filter((s) => sources.has(s.id)).map((s) => s.authority)
+    : project.authorities;
+  const wanted = new Set(authorities.length > 0 ? authorities : project.authorities);
+  const names = catalog.authorities.filter((a) => wanted.has(a.code)).map((a) => a.outputProfile);
+  return { names: names.length > 0 ? names : ['sds'], ...(newest ? { cohortSize: newest.cohortSize } : {}) };
+}
+
+async function earlierReleases(db: pg.Pool, store: ObjectStore, project: Project): Promise<ReleasedFile[]> {
+  const released = await listRequests(db, { projectId: project.id, statuses: ['released'] });
+  const files: ReleasedFile[] = [];
+  let bytes = 0;
+  for (const r of released) {
+    for (const f of r.files.filter((x) => x.releasedAt)) {
+      if (bytes + f.size > MAX_RELEASED_BYTES) return files;
+      const body = await readSnapshot(store, releasedKey(project.id, r.id, f.name), f);
+      bytes += f.size;
+      const entry = entryFor(r.metadata, f.name);
+      files.push({ path: f.name, bytes: new Uint8Array(body), ...(entry ? { entry } : {}) });
+    }
+  }
+  return files;
+}
+
+export async function runChecks(
+  deps: { pool: pg.Pool; store: ObjectStore; pseudonyms?: PseudonymLoader },
+  project: Project,
+  request: ReleaseRequest,
+): Promise<CheckOutcome> {
+  const { names, cohortSize } = await profileNames(deps.pool, project);
+  const profile = strictestProfile(names);
+  const files: OutputFile[] = [];
+  for (const f of request.files) {
+    const body = await readSnapshot(deps.store, snapshotKey(project.id, request.id, f.sha256), f);
+    files.push({ path: f.name, bytes: new Uint8Array(body) });
+  }
+  const context: CheckContext = {
+    released: await earlierReleases(deps.pool, deps.store, project),
+    ...(cohortSize ? { cohortSize } : {}),
+    ...(deps.pseudonyms ? { pseudonyms: await deps.pseudonyms(project.id) } : {}),
+  };
+  const report = checkOutputs({ files, metadata: request.metadata, profile, context });
+  return { profile: profile.name, report };
+}

@@ -1,0 +1,20 @@
+import type { ReleaseRequest } from './store.js';
+import { type Viewer, type VisibleVote, visibleVotes } from './votes.js';
+
+/** A release request as one caller may see it (the API's response body). */
+export interface RequestView extends Omit<ReleaseRequest, 'votes' | 'metadata'> {
+  approvalsPerFile: number;
+  /** How the caller sees it: author's project member, independent reviewer, or admin. */
+  viewer: Viewer['kind'];
+  votes: VisibleVote[];
+  metadata: ReleaseRequest['metadata'];
+}
+
+export function viewOf(request: ReleaseRequest, viewer: Viewer, approvalsPerFile: number): RequestView {
+  return {
+    ...request,
+    approvalsPerFile,
+    viewer: viewer.kind,
+    votes: visibleVotes(request.votes, viewer, request.status),
+  };
+}
