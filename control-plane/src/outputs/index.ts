@@ -17,6 +17,7 @@ export type {
   FileReport,
   Finding,
   OutputFile,
+  QueryEvidence,
   ReleasedFile,
   Severity,
   TableContributions,
@@ -26,3 +27,10 @@ export { worstVerdict } from './model.js';
 export { mergeProfiles, type OutputProfile, parseProfile } from './profile.js';
 export { loadProfile, PROFILE_DIR, profileNames, strictestProfile } from './profile-files.js';
 export { type ProtectResult, protectTable } from './protect.js';
+export {
+  checkWithExtract,
+  type LocalExtract,
+  readLocalExtract,
+  type VerifyOptions,
+  verifyQueryBackedOutputs,
+} from './query/index.js';
