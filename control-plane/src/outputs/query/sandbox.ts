@@ -116,7 +116,10 @@ export class QuerySandbox {
 
   /** SQL text of a parse tree (`json_deserialize_sql`). */
   async unparse(statement: unknown): Promise<string> {
-    const ast = JSON.stringify({ error: false, statements: [statement] });
+    // Locations past 2^53 (DuckDB's "none") do not survive JavaScript numbers; they only serve messages.
+    const ast = JSON.stringify({ error: false, statements: [statement] }, (key, value) =>
+      key === 'query_location' && !Number.isSafeInteger(value) ? 0 : value,
+    );
     const reader = await this.db.runAndReadAll(`SELECT json_deserialize_sql(${literal(ast)}::JSON) AS sql`);
     return String(reader.getRows()[0]?.[0]);
   }
