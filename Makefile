@@ -22,8 +22,10 @@ run: setup
 typecheck: node_modules/.installed
 	npx tsc -p tsconfig.json --noEmit
 
+# Biome for the code, hadolint (installed once into ~/.cache/klarsyn) for every Dockerfile.
 lint: node_modules/.installed
 	npx biome check .
+	git ls-files --cached --others --exclude-standard '*Dockerfile' | xargs --no-run-if-empty "$$(bash infra/dev/install-linters.sh)"
 
 format: node_modules/.installed
 	npx biome check --write .
