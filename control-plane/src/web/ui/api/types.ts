@@ -107,3 +107,15 @@ export interface WorkspaceTemplate {
   description: string;
   kind: 'interactive' | 'batch';
 }
+
+/** One item of a project's public activity: a transparency-log entry, proven on the log page. */
+export interface ActivityItem {
+  /** The entry's index in the transparency log. */
+  index: number;
+  time: string;
+  type: string;
+  kind: 'application' | 'extract' | 'workspace' | 'output';
+  subject: string | null;
+  details: Record<string, unknown>;
+  files: { name: string; sha256: string; size?: number }[];
+}

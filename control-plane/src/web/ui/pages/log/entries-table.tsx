@@ -4,13 +4,26 @@ import type { CheckedEntry } from './log-verification.js';
 
 const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
-/** The newest entries, each shown only with the verdict of its inclusion proof. */
-export function EntriesTable({ entries, size }: { entries: CheckedEntry[]; size: number }) {
+/** Entries, each shown only with the verdict of its inclusion proof. */
+export function EntriesTable({
+  entries,
+  id,
+  title,
+  intro,
+  anchored,
+}: {
+  entries: CheckedEntry[];
+  id: string;
+  title: string;
+  intro: string;
+  /** An entry whose entry-N anchor is on another table of the page (ids are unique). */
+  anchored?: number;
+}) {
   const { t, dateTime } = useI18n();
   return (
-    <section aria-labelledby="entries-heading">
-      <h2 id="entries-heading">{t('log.entries')}</h2>
-      <p>{t('log.entriesIntro', { shown: entries.length, size })}</p>
+    <section aria-labelledby={`${id}-heading`} class={id}>
+      <h2 id={`${id}-heading`}>{title}</h2>
+      <p>{intro}</p>
       <table class="log-entries">
         <thead>
           <tr>
@@ -24,7 +37,11 @@ export function EntriesTable({ entries, size }: { entries: CheckedEntry[]; size:
         </thead>
         <tbody>
           {entries.map((e) => (
-            <tr key={e.index} id={`entry-${e.index}`} class={e.verified ? undefined : 'unverified'}>
+            <tr
+              key={e.index}
+              id={e.index === anchored ? undefined : `entry-${e.index}`}
+              class={e.verified ? undefined : 'unverified'}
+            >
               <th scope="row">{e.index}</th>
               {e.verified ? (
                 <>

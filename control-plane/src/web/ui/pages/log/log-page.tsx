@@ -3,6 +3,7 @@ import { ErrorAlert, Loading } from '../../components/alerts.js';
 import { Page } from '../../components/page.js';
 import { useResource } from '../../components/use-resource.js';
 import { type MessageKey, useI18n } from '../../i18n/i18n.js';
+import { useLocation } from '../../router.js';
 import { CheckpointFacts } from './checkpoint-facts.js';
 import { EntriesTable } from './entries-table.js';
 import { type CheckedEntry, checkEntry, checkLatest, type LogTrust } from './log-verification.js';
@@ -28,7 +29,7 @@ const FAILURE_MESSAGES: Record<string, MessageKey> = {
   inconsistent_checkpoints: 'log.failure.inconsistent',
 };
 
-async function verifyLog() {
+async function verifyLog(selected: number | undefined) {
   const client = httpLogClient('/api/v1/log');
   const served: LogTrust = await client.verifierKey();
   const trusted = trustStore.trust();
@@ -51,13 +52,26 @@ async function verifyLog() {
   const entries: CheckedEntry[] = await Promise.all(
     indexes.map((i) => checkEntry(client, i, checked.checkpoint)),
   );
-  return { trust, firstVisit: !trusted, checked, entries };
+  // An entry asked for by its index (the register links here): proven on its own, like the rest.
+  const chosen =
+    selected === undefined
+      ? undefined
+      : selected < size
+        ? await checkEntry(client, selected, checked.checkpoint)
+        : null;
+  return { trust, firstVisit: !trusted, checked, entries, chosen };
+}
+
+/** `?entry=N` names one entry to prove; anything else is ignored. */
+function selectedEntry(value: string | null): number | undefined {
+  return value !== null && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
 }
 
 /** The public transparency log, verified in this browser with klarsyn/audit. */
 export function LogPage() {
   const { t } = useI18n();
-  const log = useResource(verifyLog, []);
+  const selected = selectedEntry(useLocation().query.get('entry'));
+  const log = useResource(() => verifyLog(selected), [selected]);
   const failure = log.error instanceof VerificationFailure ? log.error : undefined;
   return (
     <Page title={t('log.title')} intro={t('log.intro')}>
@@ -79,7 +93,29 @@ export function LogPage() {
             trust={log.data.trust}
             firstVisit={log.data.firstVisit}
           />
-          <EntriesTable entries={log.data.entries} size={log.data.checked.checkpoint.size} />
+          {log.data.chosen === null && (
+            <p class="alert alert-error" role="alert">
+              {t('log.entryBeyond', { index: selected ?? '', size: log.data.checked.checkpoint.size })}
+            </p>
+          )}
+          {log.data.chosen && (
+            <EntriesTable
+              entries={[log.data.chosen]}
+              id="chosen-entry"
+              title={t('log.chosen', { index: log.data.chosen.index })}
+              intro={t('log.chosenIntro')}
+            />
+          )}
+          <EntriesTable
+            entries={log.data.entries}
+            id="newest-entries"
+            title={t('log.entries')}
+            intro={t('log.entriesIntro', {
+              shown: log.data.entries.length,
+              size: log.data.checked.checkpoint.size,
+            })}
+            anchored={log.data.chosen?.index}
+          />
         </>
       )}
     </Page>

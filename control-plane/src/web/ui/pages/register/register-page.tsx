@@ -7,7 +7,19 @@ import { useI18n } from '../../i18n/i18n.js';
 import { navigate, useLocation } from '../../router.js';
 import { RegisterEntry } from './register-entry.js';
 
-const FILTERS = ['source', 'institution', 'year'] as const;
+const FILTERS = ['q', 'source', 'institution', 'year'] as const;
+/** Filters the API applies; the free-text search runs over the answer in the browser. */
+const API_FILTERS = ['source', 'institution', 'year'] as const;
+
+/** Whether a project mentions every word of the search in its title, purpose, institution or data. */
+function matches(p: RegisteredProject, q: string): boolean {
+  const text = [p.title, p.purpose, p.institution, ...p.authorities, ...p.variables].join(' ').toLowerCase();
+  return q
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => text.includes(word));
+}
 
 /**
  * The public access register. Filters live in the URL, so a filtered view can be linked to, and
@@ -17,14 +29,17 @@ export function RegisterPage() {
   const { t } = useI18n();
   const { query } = useLocation();
   const search = new URLSearchParams(
-    FILTERS.flatMap((f) => (query.get(f) ? [[f, query.get(f) as string]] : [])),
+    API_FILTERS.flatMap((f) => (query.get(f) ? [[f, query.get(f) as string]] : [])),
   );
   const searchText = search.toString();
+  const q = query.get('q') ?? '';
   const sources = useResource(() => api<Source[]>('GET', '/api/v1/catalog/sources'), []);
   const projects = useResource(
     () => api<RegisteredProject[]>('GET', `/api/v1/register/projects${searchText ? `?${searchText}` : ''}`),
     [searchText],
   );
+
+  const found = projects.data?.filter((p) => matches(p, q));
 
   const apply = (event: Event) => {
     event.preventDefault();
@@ -40,7 +55,11 @@ export function RegisterPage() {
   return (
     <Page title={t('register.title')} intro={t('register.intro')}>
       <search aria-label={t('register.filter')}>
-        <form class="filters" onSubmit={apply} key={searchText}>
+        <form class="filters" onSubmit={apply} key={`${searchText}&${q}`}>
+          <div class="field">
+            <label for="register-q">{t('register.search')}</label>
+            <input id="register-q" name="q" type="search" maxLength={200} defaultValue={q} />
+          </div>
           <div class="field">
             <label for="register-source">{t('register.source')}</label>
             <select id="register-source" name="source" defaultValue={query.get('source') ?? ''}>
@@ -78,12 +97,12 @@ export function RegisterPage() {
       </search>
       {projects.loading && <Loading />}
       {projects.error !== undefined && <ErrorAlert error={projects.error} />}
-      {projects.data && (
+      {found && (
         <>
           <p class="result-count" role="status">
-            {t('register.count', { count: projects.data.length })}
+            {t('register.count', { count: found.length })}
           </p>
-          {projects.data.map((p) => (
+          {found.map((p) => (
             <RegisterEntry key={p.id} project={p} headingLevel={2} />
           ))}
         </>

@@ -5,6 +5,7 @@ import { Page } from '../../components/page.js';
 import { useResource } from '../../components/use-resource.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { Link } from '../../router.js';
+import { ActivitySection } from './activity-section.js';
 import { RegisterEntry } from './register-entry.js';
 
 /** One project of the register at its own address, for linking from the log and elsewhere. */
@@ -22,6 +23,7 @@ export function RegisterProjectPage({ id }: { id: string }) {
   return (
     <Page title={project.data.title}>
       <RegisterEntry project={project.data} headingLevel={1} />
+      <ActivitySection projectId={project.data.id} />
       <p>
         <Link href="/register">{t('register.back')}</Link>
       </p>
