@@ -9,6 +9,7 @@ import type { CheckReport, ReleasedFile } from '../../outputs/model.js';
 import type { OutputProfile } from '../../outputs/profile.js';
 import { loadProfile, strictestProfile } from '../../outputs/profile-files.js';
 import { protectTable } from '../../outputs/protect.js';
+import { checkWithExtract, readLocalExtract } from '../../outputs/query/index.js';
 import { COMMAND_EXIT } from '../exit.js';
 
 /** `outputs check` exit codes (the issue's contract): 1 blocked, 3 review, 2 usage. */
@@ -20,6 +21,7 @@ interface CheckOptions {
   pseudonyms?: string;
   released?: string;
   cohortSize?: number;
+  extract?: string;
   json?: boolean;
 }
 
@@ -75,13 +77,17 @@ export function register(program: Command): void {
     .option('--pseudonyms <file>', "the project's pseudonyms, one per line")
     .option('--released <dir>', "the project's earlier releases, for the differencing rule")
     .option('--cohort-size <n>', 'persons in the cohort (default: the number of pseudonyms)', parseCohortSize)
+    .option(
+      '--extract <dir>',
+      'the extract version (manifest.json and Parquet files): query-backed tables are re-run against it',
+    )
     .option('--json', 'print {verdict, files: [{path, verdict, findings}]} as JSON')
     .addHelpText(
       'after',
       '\nExit codes: 0 all pass, 1 a file is blocked, 3 the worst is review, 2 usage error.',
     )
-    .action((paths: string[], opts: CheckOptions, command: Command) => {
-      const { profile, request, released, pseudonyms } = asUsageError(command, () => {
+    .action(async (paths: string[], opts: CheckOptions, command: Command) => {
+      const { profile, request, released, pseudonyms, extract } = asUsageError(command, () => {
         const pseudonyms = opts.pseudonyms
           ? parsePseudonymList(readFileSync(opts.pseudonyms, 'utf8'), opts.pseudonyms)
           : undefined;
@@ -95,10 +101,11 @@ export function register(program: Command): void {
           request: readLocalRequest(paths),
           released,
           pseudonyms,
+          extract: opts.extract ? readLocalExtract(opts.extract, { verifyHashes: true }) : undefined,
         };
       });
-      const cohortSize = opts.cohortSize ?? pseudonyms?.size;
-      const report = checkOutputs({
+      const cohortSize = opts.cohortSize ?? pseudonyms?.size ?? extract?.manifest.cohortSize;
+      const checkRequest = {
         ...request,
         profile,
         context: {
@@ -106,7 +113,8 @@ export function register(program: Command): void {
           ...(cohortSize ? { cohortSize } : {}),
           ...(released ? { released } : {}),
         },
-      });
+      };
+      const report = extract ? await checkWithExtract(checkRequest, extract) : checkOutputs(checkRequest);
       if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
       else printReport(report);
       const count = (v: string) => report.files.filter((f) => f.verdict === v).length;
