@@ -20,9 +20,10 @@ import { installHealth } from './http/health.js';
 import { installMetrics } from './http/metrics.js';
 import { installApiPage, installOpenApi } from './http/openapi.js';
 import { installSecurityHeaders } from './http/security-headers.js';
-import { releaseRoutes, ReleaseService } from './outputs/release/index.js';
 import { LeaderTasks } from './leadership/leader-tasks.js';
 import { type Leadership, SoleLeader } from './leadership/leadership.js';
+import profileRoutes from './outputs/profile-routes.js';
+import { ReleaseService, releaseRoutes } from './outputs/release/index.js';
 import projectRoutes from './projects/routes.js';
 import { ProjectWorkflow } from './projects/workflow.js';
 import type { MasterKey } from './pseudonym/master-key.js';
@@ -116,6 +117,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addHook('onClose', () => extracts.settle());
   await app.register(extractRoutes, { prefix: '/api/v1/projects', extracts });
   await app.register(workspaces, { config, pool, log, store: deps.store, logger: deps.logger });
+  await app.register(profileRoutes, { prefix: '/api/v1' });
   await app.register(releaseRoutes, {
     prefix: '/api/v1',
     releases: new ReleaseService({ pool, log, store: deps.store }),

@@ -44,6 +44,7 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /api/v1/register/projects/{id}': ALL,
   'GET /api/v1/register/projects/{id}/activity': ALL,
   'GET /api/v1/workspace-templates': LOGGED_IN,
+  'GET /api/v1/output-profiles': LOGGED_IN,
   'POST /api/v1/projects/{id}/extracts': ['researcher'],
   'GET /api/v1/projects/{id}/extracts': ['researcher', 'admin'],
   'GET /api/v1/projects/{id}/extracts/{version}': ['researcher', 'admin'],
