@@ -249,3 +249,16 @@ t.test('a query file missing from the request blocks the table', async (t) => {
   );
   t.same(rules(report.files[0] as FileReport, 'block'), ['query-refused']);
 });
+
+t.test(
+  'invariant 1: rows of dimensions only are counted too (a list of persons grouped by everything)',
+  async (t) => {
+    const sql = 'SELECT region, sex, pnr FROM bef GROUP BY ALL';
+    const yaml =
+      'files:\n  - {path: t.csv, kind: frequency, dimensions: [region, sex, pnr], query: t.sql, persons: pnr}\n';
+    const r = await checkQuery(sql, await resultCsv(extract, sql), yaml);
+    const f = r.findings.find((f) => f.rule === 'query-persons');
+    t.equal(f?.severity, 'block');
+    t.equal(f?.cells.length, 180);
+  },
+);

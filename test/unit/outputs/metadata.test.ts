@@ -55,3 +55,25 @@ t.test('invariant 7: a bad outputs.yaml is refused with a reason', async (t) => 
     t.throws(() => parseOutputsMetadata(text), { code: 'validation_failed', message }, what);
   }
 });
+
+t.test('query: and persons: for query-backed tables, with clear errors', async (t) => {
+  const ok = parseOutputsMetadata(
+    'files:\n  - {path: t.csv, kind: frequency, counts: [n], query: t.sql, persons: b.pnr}\n',
+  );
+  t.equal(entryFor(ok, 't.csv')?.query, 't.sql');
+  t.equal(entryFor(ok, 't.csv')?.persons, 'b.pnr');
+  const bad: [string, RegExp][] = [
+    ['files:\n  - {path: t.csv, kind: frequency, query: t.txt}\n', /query must match pattern/],
+    ['files:\n  - {path: m.csv, kind: regression, query: m.sql}\n', /backs a table .* not a regression/],
+    ['files:\n  - {path: t.json, kind: frequency, query: t.sql}\n', /backs a CSV result/],
+    ['files:\n  - {path: t.csv, kind: frequency, query: ../t.sql}\n', /beside outputs\.yaml/],
+    ['files:\n  - {path: t.csv, kind: frequency, query: /tmp/t.sql}\n', /beside outputs\.yaml/],
+    [
+      'files:\n  - {path: t.csv, kind: frequency, persons: pnr}\n',
+      /persons: names the person column of a query/,
+    ],
+  ];
+  for (const [yaml, message] of bad) {
+    t.throws(() => parseOutputsMetadata(yaml), { code: 'validation_failed', message }, yaml);
+  }
+});

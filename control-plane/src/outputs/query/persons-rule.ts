@@ -33,8 +33,11 @@ export const queryPersons: TableRule = ({ path, table, entry, roles, profile, co
   table.rows.forEach((row, r) => {
     const n = persons[r];
     if (n === undefined) return;
-    const shown = row.flatMap((v, c) => (dimensions.has(c) || isSuppressed(v) ? [] : [table.ref(r, c)]));
-    if (shown.length === 0) return;
+    const measures = row.flatMap((_, c) => (dimensions.has(c) ? [] : [c]));
+    const shown = measures.filter((c) => !isSuppressed(row[c] as string)).map((c) => table.ref(r, c));
+    // A row whose values are all hidden shows nothing; one of dimensions only is itself the information.
+    if (measures.length > 0 && shown.length === 0) return;
+    if (shown.length === 0) shown.push(...row.map((_, c) => table.ref(r, c)));
     if (n === 0) nobody.push(...shown);
     else if (n < threshold) {
       few.push(...shown);
