@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { KlarsynError } from '../errors.js';
 import { errorBody } from '../http/schemas.js';
+import { type RegisteredRelease, releasesOfProjects } from '../outputs/release/index.js';
 import { PROJECT_STATUS } from '../projects/status.js';
 import { getProject, listRegisteredProjects, type Project, type RegisterFilter } from '../projects/store.js';
 import { installActivityRoute } from './activity.js';
@@ -46,10 +47,29 @@ const registeredProject = {
         },
       },
     },
+    releases: {
+      type: 'array',
+      description:
+        'Outputs released from the project: each file by name, size and SHA-256, never its contents',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          releasedAt: { type: 'string' },
+          files: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { name: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' } },
+            },
+          },
+        },
+      },
+    },
   },
 } as const;
 
-function toRegistered(p: Project) {
+function toRegistered(p: Project, releases: RegisteredRelease[] = []) {
   const a = p.application;
   return {
     id: p.id,
@@ -72,6 +92,7 @@ function toRegistered(p: Project) {
       reason,
       decidedAt,
     })),
+    releases,
   };
 }
 
@@ -95,7 +116,14 @@ export default async function registerRoutes(app: FastifyInstance, opts: { pool:
         response: { 200: { type: 'array', items: registeredProject }, 400: errorBody },
       },
     },
-    async (request) => (await listRegisteredProjects(opts.pool, request.query)).map(toRegistered),
+    async (request) => {
+      const projects = await listRegisteredProjects(opts.pool, request.query);
+      const releases = await releasesOfProjects(
+        opts.pool,
+        projects.map((p) => p.id),
+      );
+      return projects.map((p) => toRegistered(p, releases.get(p.id)));
+    },
   );
 
   app.get<{ Params: { id: string } }>(
@@ -117,7 +145,7 @@ export default async function registerRoutes(app: FastifyInstance, opts: { pool:
       const project = await getProject(opts.pool, request.params.id);
       if (!project || project.status === 'draft')
         throw new KlarsynError('not_found', 'no such project in the register');
-      return toRegistered(project);
+      return toRegistered(project, (await releasesOfProjects(opts.pool, [project.id])).get(project.id));
     },
   );
 
