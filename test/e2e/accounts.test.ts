@@ -12,7 +12,7 @@ t.test('an administrator creates an account with roles, and it can log in', asyn
   const browser = await launchBrowser(t);
   const admin = await loggedIn(browser, klarsyn.url, 'admin');
   const { page } = admin;
-  t.same(await menu(admin), [...PUBLIC_MENU, 'Konti']);
+  t.same(await menu(admin), [...PUBLIC_MENU, 'Konti', 'Skabeloner', 'Outputprofiler']);
   await page.getByRole('link', { name: 'Konti' }).first().click();
   const accounts = page.getByRole('table', { name: 'Konti' });
   await accounts.getByRole('row').filter({ hasText: 'steward-dst' }).waitFor();
@@ -50,4 +50,36 @@ t.test('an administrator creates an account with roles, and it can log in', asyn
   await created.getByRole('button', { name: 'Spær ny-forsker' }).click();
   await created.getByText('spærret').waitFor();
   t.pass('an account can be disabled');
+});
+
+t.test('an administrator reads the workspace templates and the output-control profiles', async (t) => {
+  const klarsyn = await startKlarsyn(t);
+  const browser = await launchBrowser(t);
+  const admin = await loggedIn(browser, klarsyn.url, 'admin');
+  const { page } = admin;
+
+  await page.getByRole('link', { name: 'Skabeloner' }).click();
+  const templates = page.getByRole('table', { name: 'Skabeloner for arbejdsområder' });
+  const jupyter = templates.getByRole('row').filter({ hasText: 'jupyter' }).first();
+  await jupyter.waitFor();
+  t.match(await jupyter.textContent(), /interaktiv.*jupyterlab.*8Gi.*stopper efter 60 minutter uden brug/);
+  t.match(
+    await templates.getByRole('row').filter({ hasText: 'batch' }).first().textContent(),
+    /kørsel.*script/,
+  );
+  await checkPage(t, admin, 'admin-04-templates');
+
+  await page.getByRole('link', { name: 'Outputprofiler' }).click();
+  const sds = page.getByRole('region', { name: 'sds' });
+  await sds.waitFor();
+  t.match(await sds.textContent(), /Bruges afSDS/);
+  t.match(await sds.textContent(), /Mindste antal i en celle5/);
+  t.match(await sds.textContent(), /blokeres når de 2 største bidrag udgør mere end 90 % af summen/);
+  t.equal(await page.locator('section.profile').count(), 4, 'every profile file');
+  await checkPage(t, admin, 'admin-05-profiles');
+
+  const researcher = await loggedIn(browser, klarsyn.url, 'forsker');
+  await researcher.page.goto('/admin/profiles');
+  await researcher.page.getByRole('heading', { level: 1, name: 'Ikke for din rolle' }).waitFor();
+  t.pass("the admin's views are not in a researcher's reach");
 });

@@ -3,6 +3,8 @@ import type { Role } from './api/types.js';
 import type { MessageKey } from './i18n/i18n.js';
 import { AccountsPage } from './pages/admin/accounts.js';
 import { NewAccountPage } from './pages/admin/new-account.js';
+import { ProfilesPage } from './pages/admin/profiles.js';
+import { TemplatesPage } from './pages/admin/templates.js';
 import { ApplyPage } from './pages/apply/apply-page.js';
 import { CatalogPage } from './pages/catalog/catalog-page.js';
 import { ComingLaterPage } from './pages/coming-later.js';
@@ -64,5 +66,7 @@ export const ROUTES: readonly PageRoute[] = [
   },
   { path: '/admin/accounts', render: () => <AccountsPage />, roles: ['admin'], nav: 'nav.accounts' },
   { path: '/admin/accounts/new', render: () => <NewAccountPage />, roles: ['admin'] },
+  { path: '/admin/templates', render: () => <TemplatesPage />, roles: ['admin'], nav: 'nav.templates' },
+  { path: '/admin/profiles', render: () => <ProfilesPage />, roles: ['admin'], nav: 'nav.profiles' },
   { path: '/login', render: () => <LoginPage /> },
 ];

@@ -106,6 +106,21 @@ export interface WorkspaceTemplate {
   name: string;
   description: string;
   kind: 'interactive' | 'batch';
+  /** What runs in the sandbox: jupyterlab, rstudio or script. */
+  app?: string;
+  resources?: { cpu: string; memory: string; scratch: string };
+  idleTimeoutMinutes?: number;
+  maxRuntimeMinutes?: number;
+}
+
+/** An output-control profile (policies/output/*.yaml): what may leave a workspace. */
+export interface OutputProfile {
+  name: string;
+  description: string;
+  counts: { threshold: number; zeros: string; rounding: number | null; missing: string };
+  magnitude: { threshold: number; dominance: { n: number; k: number }; pPercent: number };
+  regression: { residualDf: number };
+  individual: { identifierMinRows: number; cohortRowRatio: number; dayLevelMinCount: number };
 }
 
 /** One item of a project's public activity: a transparency-log entry, proven on the log page. */
