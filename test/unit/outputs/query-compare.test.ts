@@ -85,3 +85,15 @@ t.test(
     t.same(expandParts([7, 3], 10, 2), [7, 3]);
   },
 );
+
+t.test('floating-point noise of parallel sums matches; beyond it does not', async (t) => {
+  const r = { ...result(['region', 'ddd'], [['A', '252601.5']]), floating: [false, true] };
+  t.same(compareResult(parseCsv('region,ddd\nA,252601.50000000006\n'), r, 2, 'q').findings, []);
+  t.equal(compareResult(parseCsv('region,ddd\nA,252601.50001\n'), r, 2, 'q').findings.length, 1);
+  const exact = result(['region', 'ddd'], [['A', '252601.5']]);
+  t.equal(
+    compareResult(parseCsv('region,ddd\nA,252601.50000000006\n'), exact, 2, 'q').findings.length,
+    1,
+    'not for decimals',
+  );
+});

@@ -2,7 +2,8 @@
  * Is the file the query's result? Same columns in the same order, and the same rows as a multiset (in
  * any order). Text compares exactly (trimmed), NULL matches an empty or NA cell, and numbers compare
  * as numbers: exactly, or to the precision the file writes (a file showing 2.35 matches 2.3456; one
- * showing 2 matches 2.4), since rounding a result only removes information. Anything else is a
+ * showing 2 matches 2.4), since rounding a result only removes information; a floating-point result
+ * may also differ in its last digits (parallel sums add in another order). Anything else is a
  * different result, reported at the first differing cell.
  */
 import type { Finding } from '../model.js';
@@ -17,6 +18,8 @@ export interface Comparison {
 }
 
 const INTEGER = /^[+-]?\d+$/;
+/** Relative difference two runs of a floating-point aggregate may show (~n·ε for n rows). */
+const FLOAT_NOISE = 1e-12;
 
 /** A number's canonical text: integers exactly (any size), others as JavaScript prints the double. */
 function canonicalNumber(s: string): string {
@@ -48,13 +51,21 @@ function decimals(raw: string): number {
   return m ? (m[1] as string).length : 0;
 }
 
-function cellMatches(table: Table, raw: string, value: string | null, numeric: boolean): boolean {
+function cellMatches(
+  table: Table,
+  raw: string,
+  value: string | null,
+  numeric: boolean,
+  floating = false,
+): boolean {
   if (value === null) return isMissing(raw.trim());
   if (!numeric) return raw.trim() === value.trim();
   const x = parseNumber(raw, table.decimalComma);
   if (x === null) return false;
   const v = Number(value);
   if (x === v) return true;
+  // Floating-point sums depend on the order parallel threads add in: the last digits may differ.
+  if (floating && Math.abs(v - x) <= FLOAT_NOISE * Math.abs(v)) return true;
   if (/[eE]/.test(raw)) return false;
   const half = 0.5 * 10 ** -decimals(raw);
   return Math.abs(v - x) <= half * (1 + 1e-9);
@@ -62,7 +73,13 @@ function cellMatches(table: Table, raw: string, value: string | null, numeric: b
 
 function rowMatches(table: Table, fileRow: string[], result: QueryResult, r: number): boolean {
   return fileRow.every((raw, c) =>
-    cellMatches(table, raw, result.rows[r]?.[c] ?? null, result.numeric[r]?.[c] ?? false),
+    cellMatches(
+      table,
+      raw,
+      result.rows[r]?.[c] ?? null,
+      result.numeric[r]?.[c] ?? false,
+      result.floating?.[c],
+    ),
   );
 }
 
@@ -145,7 +162,13 @@ function firstDifference(
   let bestScore = -1;
   for (const r of remaining) {
     const score = row.filter((raw, c) =>
-      cellMatches(table, raw, result.rows[r]?.[c] ?? null, result.numeric[r]?.[c] ?? false),
+      cellMatches(
+        table,
+        raw,
+        result.rows[r]?.[c] ?? null,
+        result.numeric[r]?.[c] ?? false,
+        result.floating?.[c],
+      ),
     ).length;
     if (score > bestScore) {
       best = r;
@@ -155,7 +178,14 @@ function firstDifference(
   if (best < 0)
     return block(`row ${f + 1} of the file is not in the result of ${queryName}`, [table.ref(f, 0)]);
   const c = row.findIndex(
-    (raw, c) => !cellMatches(table, raw, result.rows[best]?.[c] ?? null, result.numeric[best]?.[c] ?? false),
+    (raw, c) =>
+      !cellMatches(
+        table,
+        raw,
+        result.rows[best]?.[c] ?? null,
+        result.numeric[best]?.[c] ?? false,
+        result.floating?.[c],
+      ),
   );
   const expected = result.rows[best]?.[c] ?? 'NULL';
   return block(

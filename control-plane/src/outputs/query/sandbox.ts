@@ -29,6 +29,8 @@ export interface QueryResult {
   rows: (string | null)[][];
   /** True where the cell is a number (integer, decimal or floating point). */
   numeric: boolean[][];
+  /** True for FLOAT and DOUBLE columns, whose last digits depend on the order of summation. */
+  floating?: boolean[];
 }
 
 export class QueryTimeout extends Error {
@@ -99,7 +101,8 @@ export class QuerySandbox {
         rows.push(cells.map((c) => c.value));
         numeric.push(cells.map((c) => c.numeric));
       }
-      return { columns, rows, numeric };
+      const floating = reader.columnTypes().map((t) => ['DOUBLE', 'FLOAT'].includes(t.toString()));
+      return { columns, rows, numeric, floating };
     } catch (e) {
       if (timedOut) throw new QueryTimeout(`interrupted after ${this.limits.timeoutMs} ms`, { cause: e });
       throw e;
