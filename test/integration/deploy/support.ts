@@ -1,6 +1,18 @@
 // Helpers of the install and leader-election tests.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CoreV1Api,
+  KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+} from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
 
 export interface CuttableLink {
   /** A kubeconfig that reaches the API server through the link. */
@@ -61,4 +73,68 @@ export async function cuttableKubeConfig(admin: KubeConfig): Promise<CuttableLin
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The pinned kustomize that infra/dev/build.sh builds (its pin is read from there, not repeated). */
+export function kustomizeBinary(): string {
+  const buildScript = readFileSync(new URL('../../../infra/dev/build.sh', import.meta.url), 'utf8');
+  const version = /^KUSTOMIZE_VERSION=(\S+)$/m.exec(buildScript)?.[1];
+  if (!version) throw new Error('no KUSTOMIZE_VERSION in infra/dev/build.sh');
+  const cache = process.env.KLARSYN_CACHE ?? join(homedir(), '.cache', 'klarsyn');
+  const bin = join(cache, 'bin', `kustomize-${version}`);
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run bash infra/dev/build.sh kustomize`);
+  return bin;
+}
+
+/** `kustomize build` of a folder under infra/deploy, parsed into objects. */
+export function renderBundle(folder: string): KubernetesObject[] {
+  const dir = fileURLToPath(new URL(`../../../infra/deploy/${folder}`, import.meta.url));
+  const yaml = execFileSync(kustomizeBinary(), ['build', dir], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  return parseAllDocuments(yaml)
+    .map((d) => d.toJS() as KubernetesObject)
+    .filter(Boolean);
+}
+
+/** Server-side apply as an operator's `kubectl apply --server-side` would. */
+export async function serverSideApply(
+  kubeConfig: KubeConfig,
+  objects: KubernetesObject[],
+  options: { dryRun?: boolean; fieldManager?: string } = {},
+): Promise<void> {
+  const api = KubernetesObjectApi.makeApiClient(kubeConfig);
+  for (const object of objects) {
+    await api.patch(
+      object,
+      undefined,
+      options.dryRun ? 'All' : undefined,
+      options.fieldManager ?? 'klarsyn-install',
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+  }
+}
+
+/** A kubeconfig holding a token of exactly the control plane's ServiceAccount. */
+export async function serviceAccountKubeConfig(
+  admin: KubeConfig,
+  namespace: string,
+  name: string,
+): Promise<KubeConfig> {
+  const request = await admin.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
+    namespace,
+    name,
+    body: { spec: { audiences: [], expirationSeconds: 3600 } },
+  });
+  const token = request.status?.token;
+  if (!token) throw new Error('TokenRequest returned no token');
+  const cluster = admin.getCurrentCluster();
+  if (!cluster) throw new Error('the admin kubeconfig has no current cluster');
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [{ ...cluster, name: 'dev' }],
+    users: [{ name, token }],
+    contexts: [{ name: 'dev', cluster: 'dev', user: name }],
+    currentContext: 'dev',
+  });
+  return kubeConfig;
 }
