@@ -4,6 +4,7 @@ import { consistencyRanges, hashRange, inclusionRanges, type Range } from '../me
 import { TILE_WIDTH } from '../tiles/paths.js';
 import { proofNodes } from './proof-nodes.js';
 import { readTiles } from './tile-store.js';
+import { UpperTiles } from './upper-tiles.js';
 
 export interface StoredCheckpoint {
   size: number;
@@ -29,6 +30,7 @@ export interface LogReaderOptions {
  */
 export class LogReader {
   private knownSize = -1;
+  private readonly upper = new UpperTiles();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -130,7 +132,7 @@ export class LogReader {
 
   private async hashes(ranges: Range[]): Promise<Uint8Array[]> {
     if (ranges.length === 0) return [];
-    const node = await proofNodes(this.pool, ranges, this.knownSize);
+    const node = await proofNodes(this.pool, ranges, this.knownSize, this.upper);
     return ranges.map(([a, b]) => hashRange(a, b, node));
   }
 }
