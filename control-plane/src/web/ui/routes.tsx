@@ -7,7 +7,6 @@ import { ProfilesPage } from './pages/admin/profiles.js';
 import { TemplatesPage } from './pages/admin/templates.js';
 import { ApplyPage } from './pages/apply/apply-page.js';
 import { CatalogPage } from './pages/catalog/catalog-page.js';
-import { ComingLaterPage } from './pages/coming-later.js';
 import { HomePage } from './pages/home.js';
 import { LogPage } from './pages/log/log-page.js';
 import { LoginPage } from './pages/login.js';
@@ -15,6 +14,8 @@ import { MyProjectsPage } from './pages/projects/my-projects.js';
 import { ProjectPage } from './pages/projects/project-page.js';
 import { RegisterPage } from './pages/register/register-page.js';
 import { RegisterProjectPage } from './pages/register/register-project-page.js';
+import { ReleasePage } from './pages/releases/release-page.js';
+import { ReviewQueuePage } from './pages/releases/review-queue.js';
 import { DecisionPage } from './pages/steward/decision-page.js';
 import { StewardQueuePage } from './pages/steward/queue.js';
 import { WorkspacesPage } from './pages/workspaces/workspaces-page.js';
@@ -58,11 +59,11 @@ export const ROUTES: readonly PageRoute[] = [
   },
   { path: '/steward', render: () => <StewardQueuePage />, roles: ['steward'], nav: 'nav.steward' },
   { path: '/steward/:id', render: (p) => <DecisionPage id={p.id as string} />, roles: ['steward'] },
+  { path: '/reviews', render: () => <ReviewQueuePage />, roles: ['reviewer'], nav: 'nav.reviews' },
   {
-    path: '/reviews',
-    render: () => <ComingLaterPage title="nav.reviews" />,
-    roles: ['reviewer'],
-    nav: 'nav.reviews',
+    path: '/releases/:id',
+    render: (p) => <ReleasePage id={p.id as string} />,
+    roles: ['researcher', 'reviewer', 'admin'],
   },
   { path: '/admin/accounts', render: () => <AccountsPage />, roles: ['admin'], nav: 'nav.accounts' },
   { path: '/admin/accounts/new', render: () => <NewAccountPage />, roles: ['admin'] },

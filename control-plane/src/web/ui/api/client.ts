@@ -70,7 +70,7 @@ async function parse<T>(res: Response): Promise<T> {
 
 /** Calls the API as the signed-in person (or anonymously); one silent refresh if the token lapsed. */
 export async function api<T>(
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<T> {
@@ -79,6 +79,14 @@ export async function api<T>(
     res = await send(method, path, body);
   }
   return parse<T>(res);
+}
+
+/** A file the API sends as bytes (a released output), as the signed-in person. */
+export async function download(path: string): Promise<Blob> {
+  let res = await send('GET', path);
+  if (res.status === 401 && accessToken !== undefined && (await refresh())) res = await send('GET', path);
+  if (!res.ok) return parse<Blob>(res);
+  return res.blob();
 }
 
 export async function login(username: string, password: string): Promise<Principal> {

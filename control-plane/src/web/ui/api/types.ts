@@ -134,3 +134,72 @@ export interface ActivityItem {
   details: Record<string, unknown>;
   files: { name: string; sha256: string; size?: number }[];
 }
+
+export type ReleaseStatus =
+  | 'draft'
+  | 'submitted'
+  | 'partially_reviewed'
+  | 'reviewed'
+  | 'approved'
+  | 'released'
+  | 'returned'
+  | 'rejected'
+  | 'withdrawn';
+export type Verdict = 'pass' | 'review' | 'block';
+
+/** A cell the automatic checks flagged: its row (0-based, data rows), column and shown value. */
+export interface FlaggedCell {
+  row: number;
+  column: string;
+  value: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: 'review' | 'block';
+  message: string;
+  cells: FlaggedCell[];
+}
+
+export interface ReleaseFile {
+  id: string;
+  name: string;
+  revision: number;
+  size: number;
+  sha256: string;
+  /** The automatic checks' verdict; null until the request is submitted. */
+  verdict: Verdict | null;
+  findings: Finding[] | null;
+  releasedAt: string | null;
+  addedAt: string;
+}
+
+/** A vote as the caller may see it: blind reviewers see only their own, researchers none until reviewed. */
+export interface ReleaseVote {
+  file: string;
+  revision: number;
+  reviewer?: string;
+  vote: 'approve' | 'changes_requested';
+  comment: string;
+  votedAt: string;
+  mine: boolean;
+}
+
+export interface ReleaseRequest {
+  id: string;
+  projectId: string;
+  workspaceId: string;
+  author: string;
+  status: ReleaseStatus;
+  context: string;
+  comment?: string | null;
+  profile?: string | null;
+  approvalsPerFile: number;
+  viewer: 'member' | 'reviewer' | 'admin';
+  createdAt: string;
+  updatedAt: string;
+  submittedAt?: string | null;
+  releasedAt?: string | null;
+  files: ReleaseFile[];
+  votes: ReleaseVote[];
+}

@@ -9,6 +9,7 @@ import { StatusBadge } from '../../components/status-badge.js';
 import { useResource } from '../../components/use-resource.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { Link, useLocation } from '../../router.js';
+import { ReleasesSection } from '../releases/releases-section.js';
 import { WorkspacesSection } from '../workspaces/workspaces-section.js';
 import { ApplicationSummary } from './application-summary.js';
 import { DecisionsTable } from './decisions-table.js';
@@ -96,6 +97,7 @@ export function ProjectPage({ id }: { id: string }) {
         <ExtractsSection projectId={project.id} canRequest={mine && has('researcher')} />
       )}
       {project.status === 'approved' && mine && <WorkspacesSection projectId={project.id} />}
+      {project.status === 'approved' && mine && <ReleasesSection projectId={project.id} />}
       <h2>{t('project.application')}</h2>
       <ApplicationSummary application={project.application} sources={sources} headingLevel={3} />
     </Page>

@@ -27,6 +27,12 @@ const TYPE_LABEL: Record<string, MessageKey> = {
   'workspace.requested': 'activity.type.workspaceRequested',
   'workspace.connected': 'activity.type.workspaceConnected',
   'workspace.output_submitted': 'activity.type.outputSubmitted',
+  'release.files_changed': 'activity.type.releaseFilesChanged',
+  'release.checked': 'activity.type.releaseChecked',
+  'release.voted': 'activity.type.releaseVoted',
+  'release.status_changed': 'activity.type.releaseStatusChanged',
+  'release.released': 'activity.type.releaseReleased',
+  'release.downloaded': 'activity.type.releaseDownloaded',
 };
 
 /**

@@ -1,0 +1,148 @@
+import { useState } from 'preact/hooks';
+import { api } from '../../api/client.js';
+import type { ReleaseRequest, Workspace } from '../../api/types.js';
+import { ErrorAlert, Loading } from '../../components/alerts.js';
+import { useResource } from '../../components/use-resource.js';
+import { useI18n } from '../../i18n/i18n.js';
+import { Link, navigate } from '../../router.js';
+import { ReleaseStatusBadge } from './release-badges.js';
+
+/** Names typed one per line (or comma-separated), without duplicates. */
+const names = (text: string) => [
+  ...new Set(
+    text
+      .split(/[\n,]/)
+      .map((n) => n.trim())
+      .filter(Boolean),
+  ),
+];
+
+/**
+ * A project's release requests, and a form to compose a new one from files in a workspace's outbox.
+ * The request starts as a draft: the researcher checks it on its own page, then submits it.
+ */
+export function ReleasesSection({ projectId }: { projectId: string }) {
+  const { t, dateTime } = useI18n();
+  const requests = useResource(
+    () => api<ReleaseRequest[]>('GET', `/api/v1/projects/${projectId}/release-requests`),
+    [projectId],
+  );
+  const workspaces = useResource(
+    () => api<Workspace[]>('GET', `/api/v1/projects/${projectId}/workspaces`),
+    [projectId],
+  );
+  const [workspaceId, setWorkspaceId] = useState('');
+  const [files, setFiles] = useState('');
+  const [context, setContext] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const chosen = workspaceId || workspaces.data?.[0]?.id || '';
+
+  const compose = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const created = await api<ReleaseRequest>('POST', `/api/v1/projects/${projectId}/release-requests`, {
+        workspaceId: chosen,
+        files: names(files),
+        context,
+      });
+      navigate(`/releases/${created.id}`);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="releases-heading" class="releases">
+      <h2 id="releases-heading">{t('release.title')}</h2>
+      <p class="hint">{t('release.intro')}</p>
+      {requests.loading && !requests.data && <Loading />}
+      {requests.error !== undefined && <ErrorAlert error={requests.error} />}
+      {requests.data?.length === 0 && <p>{t('release.none')}</p>}
+      {requests.data && requests.data.length > 0 && (
+        <table>
+          <caption class="visually-hidden">{t('release.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('release.request')}</th>
+              <th scope="col">{t('release.state')}</th>
+              <th scope="col">{t('release.files')}</th>
+              <th scope="col">{t('release.updated')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {requests.data.map((r) => (
+              <tr key={r.id}>
+                <th scope="row">
+                  <Link href={`/releases/${r.id}`}>{r.context.split('\n')[0]?.slice(0, 80)}</Link>
+                </th>
+                <td>
+                  <ReleaseStatusBadge status={r.status} />
+                </td>
+                <td>{r.files.map((f) => f.name).join(', ')}</td>
+                <td>{dateTime(r.updatedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      {workspaces.data && workspaces.data.length > 0 && (
+        <form class="compose" onSubmit={compose}>
+          <h3>{t('release.compose')}</h3>
+          {error !== undefined && <ErrorAlert error={error} />}
+          <div class="field">
+            <label for="release-workspace">{t('release.workspace')}</label>
+            <select
+              id="release-workspace"
+              value={chosen}
+              onChange={(e) => setWorkspaceId((e.currentTarget as HTMLSelectElement).value)}
+            >
+              {workspaces.data.map((w) => (
+                <option key={w.id} value={w.id}>
+                  {w.template} · {t(`workspaces.status.${w.status}`)} · {dateTime(w.createdAt)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="release-files">{t('release.outboxFiles')}</label>
+            <p class="hint" id="release-files-hint">
+              {t('release.outboxFilesHint')}
+            </p>
+            <textarea
+              id="release-files"
+              rows={3}
+              required
+              aria-describedby="release-files-hint"
+              value={files}
+              onInput={(e) => setFiles(e.currentTarget.value)}
+            />
+          </div>
+          <div class="field">
+            <label for="release-context">{t('release.context')}</label>
+            <p class="hint" id="release-context-hint">
+              {t('release.contextHint')}
+            </p>
+            <textarea
+              id="release-context"
+              rows={5}
+              required
+              maxLength={20000}
+              aria-describedby="release-context-hint"
+              value={context}
+              onInput={(e) => setContext(e.currentTarget.value)}
+            />
+          </div>
+          <button type="submit" disabled={busy}>
+            {t('release.create')}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
