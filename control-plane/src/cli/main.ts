@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   synth: () => import('./commands/synth.js'),
   pseudonymise: () => import('./commands/pseudonymise.js'),
   outputs: () => import('./commands/outputs.js'),
+  release: () => import('./commands/release.js'),
   log: () => import('./commands/log.js'),
   witness: () => import('./commands/witness.js'),
 };
