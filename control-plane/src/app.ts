@@ -23,7 +23,7 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import { LeaderTasks } from './leadership/leader-tasks.js';
 import { type Leadership, SoleLeader } from './leadership/leadership.js';
 import profileRoutes from './outputs/profile-routes.js';
-import { ReleaseService, releaseRoutes } from './outputs/release/index.js';
+import { openReleaseService, releaseRoutes } from './outputs/release/index.js';
 import projectRoutes from './projects/routes.js';
 import { ProjectWorkflow } from './projects/workflow.js';
 import type { MasterKey } from './pseudonym/master-key.js';
@@ -120,7 +120,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(profileRoutes, { prefix: '/api/v1' });
   await app.register(releaseRoutes, {
     prefix: '/api/v1',
-    releases: new ReleaseService({ pool, log, store: deps.store }),
+    releases: openReleaseService({ pool, log, store: deps.store }),
   });
   await installApiPage(app);
   await app.register(webRoutes);

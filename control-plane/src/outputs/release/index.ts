@@ -1,6 +1,8 @@
 /** Output release: requests, automatic checks, independent reviews, release and download. */
 export type { PseudonymLoader } from './checks.js';
+export { openReleaseService } from './open-service.js';
 export { loadReleasePolicy, type ReleasePolicy } from './policy.js';
+export { extractPseudonyms } from './pseudonyms.js';
 export { default as releaseRoutes } from './routes.js';
 export { type NewRequest, ReleaseService, type ReleaseServiceOptions } from './service.js';
 export { RELEASE_STATUS, type ReleaseStatus, TRANSITIONS } from './status.js';

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { TransparencyLog } from '../../../../audit/store/transparency-log.js';
 import { KlarsynError } from '../../errors.js';
 import { installErrorHandler } from '../../http/error-handler.js';
-import { ReleaseService } from '../../outputs/release/index.js';
+import { openReleaseService, type ReleaseService } from '../../outputs/release/index.js';
 import { isActive } from '../../projects/status.js';
 import { getProject } from '../../projects/store.js';
 import { outboxPrefix } from '../../storage/layout.js';
@@ -70,7 +70,7 @@ export async function startOutboxServer(options: OutboxServerOptions): Promise<F
 
   const outbox = (w: Workspace) => outboxPrefix(w.projectId, w.id);
   const releases =
-    options.releases ?? new ReleaseService({ pool: options.pool, log: options.log, store: options.store });
+    options.releases ?? openReleaseService({ pool: options.pool, log: options.log, store: options.store });
 
   app.get('/v1/outbox', async (request) => {
     const workspace = request.workspace as Workspace;
