@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,15 +7,17 @@ import type pg from 'pg';
 import { TransparencyLog } from '../../../audit/store/transparency-log.js';
 import { findAccountByUsername, principalOf } from '../auth/accounts.js';
 import { upsertLocalAccount } from '../auth/local-accounts.js';
-import type { RoleGrant } from '../auth/principal.js';
+import type { Principal, RoleGrant } from '../auth/principal.js';
 import { parseCatalogFile } from '../catalog/catalog-file.js';
 import { publishCatalog } from '../catalog/publish.js';
 import { loadCatalog } from '../catalog/store.js';
 import { inTransaction } from '../db/transaction.js';
+import { ReleaseService } from '../outputs/release/index.js';
 import { readPolicyFile } from '../policy-files.js';
 import type { Application } from '../projects/application.js';
 import { listProjects } from '../projects/store.js';
 import { ProjectWorkflow } from '../projects/workflow.js';
+import { outboxPrefix } from '../storage/layout.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { generateSynthetic } from '../synth/generate.js';
 
@@ -93,7 +96,60 @@ export async function seedDemo(
 ): Promise<void> {
   if (data) await seedRegisters(data.store);
   const created = await seedAccountsCatalogProject(pool);
-  if (created && data) await requestFirstExtract(data.app, created);
+  if (created && data) {
+    await requestFirstExtract(data.app, created);
+    await releaseSampleTable(pool, data.store, created);
+  }
+}
+
+/** A benign table the sample project released: its hash is in the public register from the start. */
+const DEMO_TABLE = `region,sex,patients
+Hovedstaden,F,1336
+Hovedstaden,M,1115
+Midtjylland,F,1021
+Midtjylland,M,889
+Nordjylland,F,452
+Nordjylland,M,398
+Sjælland,F,639
+Sjælland,M,571
+Syddanmark,F,938
+Syddanmark,M,817
+`;
+const DEMO_TABLE_METADATA = `files:
+  - path: patients_by_region_sex.csv
+    kind: frequency
+    dimensions: [region, sex]
+    counts: [patients]
+`;
+
+/**
+ * Walks one release request through the whole workflow as the demo's people would: the researcher
+ * submits a table from an outbox, both reviewers approve it, one releases it.
+ */
+async function releaseSampleTable(pool: pg.Pool, store: ObjectStore, projectId: string): Promise<void> {
+  const principal = async (username: string) =>
+    principalOf((await findAccountByUsername(pool, username))!, 'password');
+  const researcher = await principal('forsker');
+  const reviewers = [await principal('reviewer1'), await principal('reviewer2')];
+  // The outbox of a workspace the demo does not start: the table is what an analysis there wrote.
+  const workspaceId = randomUUID();
+  await store.put(
+    `${outboxPrefix(projectId, workspaceId)}patients_by_region_sex.csv`,
+    Buffer.from(DEMO_TABLE),
+  );
+  await store.put(`${outboxPrefix(projectId, workspaceId)}outputs.yaml`, Buffer.from(DEMO_TABLE_METADATA));
+  const releases = new ReleaseService({ pool, log: new TransparencyLog(), store });
+  const draft = await releases.create(researcher, projectId, {
+    workspaceId,
+    files: ['patients_by_region_sex.csv'],
+    context: 'Persons with type 2 diabetes redeeming an antidepressant, by region and sex (demo table).',
+  });
+  await releases.submit(researcher, draft.id);
+  for (const reviewer of reviewers) {
+    await releases.vote(reviewer, draft.id, { file: 'patients_by_region_sex.csv', vote: 'approve' });
+  }
+  await releases.approve(reviewers[0] as Principal, draft.id);
+  await releases.release(reviewers[1] as Principal, draft.id);
 }
 
 /** Writes the synthetic registers into object storage once, where the catalog says they live. */
