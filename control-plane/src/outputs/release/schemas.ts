@@ -111,6 +111,11 @@ export const requestSchema = {
     profile: { type: ['string', 'null'] },
     approvalsPerFile: { type: 'integer' },
     viewer: { enum: ['member', 'reviewer', 'admin'] },
+    awaitingMyVote: {
+      type: 'array',
+      items: { type: 'string' },
+      description: "For a reviewer: the files whose current revision still lacks the caller's vote",
+    },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
     submittedAt: { type: ['string', 'null'] },

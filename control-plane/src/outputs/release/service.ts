@@ -279,6 +279,12 @@ export class ReleaseService {
         `a ${request.status.replace('_', ' ')} release request cannot be released`,
       );
     }
+    if (!isActive(project.status, project.application.deletionDate, today())) {
+      throw new KlarsynError(
+        'conflict',
+        `the project is ${project.status}; nothing is released from an ended project`,
+      );
+    }
     // Defence in depth: the approval already required this, and nothing changes files after it.
     const problems = approvalProblems(request.files, request.votes, this.policy.approvalsPerFile);
     if (problems.length > 0)

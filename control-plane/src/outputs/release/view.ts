@@ -8,10 +8,19 @@ export interface RequestView extends Omit<ReleaseRequest, 'votes' | 'metadata'> 
   viewer: Viewer['kind'];
   votes: VisibleVote[];
   metadata: ReleaseRequest['metadata'];
+  /** For a reviewer: the files whose current revision still lacks their vote. */
+  awaitingMyVote?: string[];
 }
 
 export function viewOf(request: ReleaseRequest, viewer: Viewer, approvalsPerFile: number): RequestView {
+  const mine = (f: ReleaseRequest['files'][number]) =>
+    request.votes.some(
+      (v) => v.file === f.name && v.revision === f.revision && v.reviewer === viewer.accountId,
+    );
   return {
+    ...(viewer.kind === 'reviewer'
+      ? { awaitingMyVote: request.files.filter((f) => !mine(f)).map((f) => f.name) }
+      : {}),
     ...request,
     approvalsPerFile,
     viewer: viewer.kind,
