@@ -17,6 +17,8 @@ import { parseAllDocuments } from 'yaml';
 export interface CuttableLink {
   /** A kubeconfig that reaches the API server through the link. */
   kubeConfig: KubeConfig;
+  /** The link's API server URL, for kubeconfig files of other users. */
+  url: string;
   /** Drops every connection and refuses new ones: a network partition. */
   cut(): void;
   restore(): void;
@@ -60,6 +62,7 @@ export async function cuttableKubeConfig(admin: KubeConfig): Promise<CuttableLin
   });
   return {
     kubeConfig,
+    url: `https://127.0.0.1:${port}`,
     cut() {
       open = false;
       for (const s of sockets) s.destroy();
