@@ -54,5 +54,33 @@ t.test(
       vote: 'approve',
     });
     t.equal(vote.status, 409, 'and can never be approved');
+
+    // A query-backed table whose numbers are not what its query gives on the extract.
+    await ctx.store.put(
+      `${outboxPrefix(projectId, workspaceId)}persons.sql`,
+      Buffer.from('SELECT count(DISTINCT pnr) AS patients FROM bef'),
+    );
+    await ctx.store.put(
+      `${outboxPrefix(projectId, workspaceId)}persons.csv`,
+      Buffer.from('patients\n4000\n'),
+    );
+    await ctx.store.put(
+      `${outboxPrefix(projectId, workspaceId)}outputs.yaml`,
+      Buffer.from(
+        'files:\n  - {path: persons.csv, kind: frequency, counts: [patients], query: persons.sql, persons: pnr}\n  - {path: persons.sql, kind: code}\n',
+      ),
+    );
+    const queried = await call(people.anna, 'POST', `/projects/${projectId}/release-requests`, {
+      workspaceId,
+      files: ['persons.csv', 'persons.sql'],
+      context: 'Persons in the cohort, from a query',
+    });
+    const checked = await call(people.anna, 'POST', `/release-requests/${queried.body.id}/submit`, {});
+    const table = checked.body.files.find((f: { name: string }) => f.name === 'persons.csv');
+    t.equal(table.verdict, 'block', JSON.stringify(table.findings));
+    t.ok(
+      table.findings.some((f: { rule: string }) => f.rule.startsWith('query')),
+      'the query was re-run against the extract and its result differs',
+    );
   },
 );

@@ -180,8 +180,8 @@ t.test(
     t.same((await seen(bed.anna)).votes, [], 'nor does the researcher');
     const queued = (await call(bed.rev3, 'GET', '/release-requests/queue')).body;
     t.same(queued[0].votes, [], 'the queue is as blind');
-  t.same(queued[0].awaitingMyVote, ['model.csv', TABLE], 'and says what awaits the reviewer');
-  t.same((await seen(bed.rev2)).awaitingMyVote, ['model.csv']);
+    t.same(queued[0].awaitingMyVote, ['model.csv', TABLE], 'and says what awaits the reviewer');
+    t.same((await seen(bed.rev2)).awaitingMyVote, ['model.csv']);
     t.notMatch(JSON.stringify(queued), /drop the totals/);
   },
 );

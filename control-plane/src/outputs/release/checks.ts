@@ -12,6 +12,8 @@ import { checkOutputs } from '../check.js';
 import { entryFor } from '../metadata.js';
 import type { CheckContext, CheckReport, OutputFile, ReleasedFile } from '../model.js';
 import { strictestProfile } from '../profile-files.js';
+import { checkWithExtract } from '../query/index.js';
+import { withExtractCopy } from './extract-copy.js';
 import { readSnapshot, releasedKey, snapshotKey } from './files.js';
 import { listRequests, type ReleaseRequest } from './store.js';
 
@@ -30,19 +32,25 @@ export interface CheckOutcome {
 async function profileNames(
   db: pg.Pool,
   project: Project,
-): Promise<{ names: string[]; cohortSize?: number }> {
+): Promise<{ names: string[]; cohortSize?: number; extractVersion?: number }> {
   const catalog = await loadCatalog(db);
   const published = (await listExtracts(db, project.id)).filter(
     (e) => e.status === 'published' && e.manifest,
   );
-  const newest = published[published.length - 1]?.manifest;
+  const newestRecord = published[published.length - 1];
+  const newest = newestRecord?.manifest;
   const sources = newest ? new Set(newest.files.map((f) => f.source)) : undefined;
   const authorities = sources
     ? catalog.sources.filter((s) => sources.has(s.id)).map((s) => s.authority)
     : project.authorities;
   const wanted = new Set(authorities.length > 0 ? authorities : project.authorities);
   const names = catalog.authorities.filter((a) => wanted.has(a.code)).map((a) => a.outputProfile);
-  return { names: names.length > 0 ? names : ['sds'], ...(newest ? { cohortSize: newest.cohortSize } : {}) };
+  return {
+    names: names.length > 0 ? names : ['sds'],
+    ...(newest && newestRecord
+      ? { cohortSize: newest.cohortSize, extractVersion: newestRecord.version }
+      : {}),
+  };
 }
 
 async function earlierReleases(db: pg.Pool, store: ObjectStore, project: Project): Promise<ReleasedFile[]> {
@@ -66,7 +74,7 @@ export async function runChecks(
   project: Project,
   request: ReleaseRequest,
 ): Promise<CheckOutcome> {
-  const { names, cohortSize } = await profileNames(deps.pool, project);
+  const { names, cohortSize, extractVersion } = await profileNames(deps.pool, project);
   const profile = strictestProfile(names);
   const files: OutputFile[] = [];
   for (const f of request.files) {
@@ -78,6 +86,14 @@ export async function runChecks(
     ...(cohortSize ? { cohortSize } : {}),
     ...(deps.pseudonyms ? { pseudonyms: await deps.pseudonyms(project.id) } : {}),
   };
-  const report = checkOutputs({ files, metadata: request.metadata, profile, context });
+  const checkRequest = { files, metadata: request.metadata, profile, context };
+  // Query-backed tables are re-run against the newest extract: counts become distinct persons.
+  const queries = request.metadata.files.some((e) => e.query);
+  const report =
+    queries && extractVersion
+      ? await withExtractCopy(deps.store, project.id, extractVersion, (dir) =>
+          checkWithExtract(checkRequest, dir),
+        )
+      : checkOutputs(checkRequest);
   return { profile: profile.name, report };
 }
