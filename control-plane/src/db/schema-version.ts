@@ -1,14 +1,14 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { KlarsynError } from '../errors.js';
-import { readMigrations } from './migrate.js';
+import { type Migration, readMigrations } from './migrate.js';
 
 /**
  * The migrations this code ships that the database has not recorded. Versions the database has
  * and the code does not know are fine: they belong to a newer release rolling out beside this one,
  * and migrations are additive (see infra/deploy/README.md, "Upgrades").
  */
-export async function pendingMigrations(pool: pg.Pool): Promise<string[]> {
+export async function pendingMigrations(pool: pg.Pool, migrations = readMigrations()): Promise<string[]> {
   const { rows } = await pool
     .query<{ version: string }>('SELECT version FROM schema_migrations')
     .catch((e: { code?: string }) => {
@@ -17,20 +17,22 @@ export async function pendingMigrations(pool: pg.Pool): Promise<string[]> {
       throw e;
     });
   const applied = new Set(rows.map((r) => r.version));
-  return readMigrations()
-    .filter((m) => !applied.has(m.version))
-    .map((m) => `${m.version}_${m.name}`);
+  return migrations.filter((m) => !applied.has(m.version)).map((m) => `${m.version}_${m.name}`);
 }
 
 /** Waits until the migration Job has brought the schema up to this code (a rolling upgrade). */
 export async function waitForSchema(
   pool: pg.Pool,
   logger: Logger,
-  { timeoutMs = 600_000, intervalMs = 5_000 } = {},
+  {
+    timeoutMs = 600_000,
+    intervalMs = 5_000,
+    migrations,
+  }: { timeoutMs?: number; intervalMs?: number; migrations?: Migration[] } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const pending = await pendingMigrations(pool);
+    const pending = await pendingMigrations(pool, migrations);
     if (pending.length === 0) return;
     if (Date.now() >= deadline) {
       throw new KlarsynError(

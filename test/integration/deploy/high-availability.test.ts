@@ -203,6 +203,11 @@ t.test(
     );
     const cutAt = Date.now();
     links.a.cut();
+    const { rows: atCut } = await b.pool.query<{ status: string }>(
+      'SELECT status FROM workspaces WHERE id = $1',
+      [second],
+    );
+    t.equal(atCut[0]?.status, 'provisioning', 'cut while the leader was provisioning it');
     await waitFor('replica-b to take over', async () => (b.elector.isLeader() ? true : undefined), {
       timeoutMs: 20_000,
       intervalMs: 50,
