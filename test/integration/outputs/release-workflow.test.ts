@@ -2,7 +2,14 @@
 // blind phase, every transition logged, release to the register and downloads by members only.
 import { createHash } from 'node:crypto';
 import t from 'tap';
+import { TransparencyLog } from '../../../audit/store/transparency-log.js';
+import {
+  type AccountRow,
+  findAccountByUsername,
+  principalOf,
+} from '../../../control-plane/src/auth/accounts.js';
 import { upsertLocalAccount } from '../../../control-plane/src/auth/local-accounts.js';
+import { ReleaseService } from '../../../control-plane/src/outputs/release/index.js';
 import { bearer, login, TEST_PASSWORD } from '../../support/app.js';
 import { api, BENIGN_FILES, counts, logEvents, ROWS_CSV, releaseBed, submitted } from './support.js';
 
@@ -362,3 +369,28 @@ t.test('invariant 7: malformed, oversized or foreign input is refused and change
     'a withdrawn request takes no votes',
   );
 });
+
+t.test(
+  'invariant 7: a file larger than the checker takes is refused (413) and nothing is kept',
+  async (t) => {
+    const bed = await releaseBed(t);
+    const releases = new ReleaseService({
+      pool: bed.pool,
+      log: new TransparencyLog(),
+      store: bed.store,
+      maxFileBytes: 100,
+    });
+    const anna = principalOf((await findAccountByUsername(bed.pool, 'anna')) as AccountRow, 'password');
+    await bed.put({ 'big.csv': `n\n${'1\n'.repeat(60)}`, 'small.csv': 'n\n40\n' });
+    const before = await counts(bed);
+    await t.rejects(
+      releases.create(anna, bed.projectId, {
+        workspaceId: bed.workspaceId,
+        files: ['small.csv', 'big.csv'],
+        context: 'x',
+      }),
+      { code: 'payload_too_large', message: /big\.csv is 122 bytes/ },
+    );
+    t.same(await counts(bed), before, 'no request, no file, no log entry');
+  },
+);

@@ -72,14 +72,10 @@ export async function takeFromOutbox(
   store: ObjectStore,
   at: { projectId: string; workspaceId: string; requestId: string },
   name: string,
+  maxBytes = MAX_FILE_BYTES,
 ): Promise<StoredFile> {
   assertFileName(name);
-  const bytes = await readAll(
-    store,
-    `${outboxPrefix(at.projectId, at.workspaceId)}${name}`,
-    name,
-    MAX_FILE_BYTES,
-  );
+  const bytes = await readAll(store, `${outboxPrefix(at.projectId, at.workspaceId)}${name}`, name, maxBytes);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   await store.put(snapshotKey(at.projectId, at.requestId, sha256), bytes, { sha256 });
   return { name, size: bytes.length, sha256 };

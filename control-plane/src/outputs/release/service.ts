@@ -33,6 +33,8 @@ export interface ReleaseServiceOptions {
   policy?: ReleasePolicy;
   /** The project's pseudonyms for the individual-level check; without it that check sees none. */
   pseudonyms?: PseudonymLoader;
+  /** Largest file a request may hold (default MAX_FILE_BYTES): the checker reads files whole. */
+  maxFileBytes?: number;
 }
 
 export interface NewRequest {
@@ -129,7 +131,7 @@ export class ReleaseService {
     const names = [...new Set([...request.files.map((f) => f.name), name])];
     if (names.length > MAX_FILES)
       throw new KlarsynError('validation_failed', `a request holds at most ${MAX_FILES} files`);
-    const stored = await takeFromOutbox(this.deps.store, at, name);
+    const stored = await takeFromOutbox(this.deps.store, at, name, this.deps.maxFileBytes);
     const metadata = await outboxMetadata(this.deps.store, at, names);
     await this.change(id, async (tx, locked) => {
       this.assertStillEditable(locked);
@@ -370,7 +372,8 @@ export class ReleaseService {
     const id = randomUUID();
     const at = { projectId: project.id, workspaceId: input.workspaceId, requestId: id };
     const stored: StoredFile[] = [];
-    for (const name of names) stored.push(await takeFromOutbox(this.deps.store, at, name));
+    for (const name of names)
+      stored.push(await takeFromOutbox(this.deps.store, at, name, this.deps.maxFileBytes));
     const metadata = await outboxMetadata(this.deps.store, at, names);
     await inTransaction(this.deps.pool, async (tx) => {
       await db.insertRequest(tx, {
