@@ -6,7 +6,7 @@ export function register(program: Command): void {
     .command('migrate')
     .description('apply pending database migrations and exit')
     .action(async (_opts: unknown, command: Command) => {
-      const result = await withDatabase(command, async (db) => db.migrations);
+      const result = await withDatabase(command, async (db) => db.migrations, { migrate: true });
       const applied = result?.applied ?? [];
       process.stdout.write(
         applied.length > 0
