@@ -392,5 +392,9 @@ t.test(
       { code: 'payload_too_large', message: /big\.csv is 122 bytes/ },
     );
     t.same(await counts(bed), before, 'no request, no file, no log entry');
+    const left = [];
+    for await (const o of bed.store.list(`projects/${bed.projectId}/`))
+      if (o.key.includes('/releases/')) left.push(o.key);
+    t.same(left, [], 'and no copy of small.csv taken before big.csv was refused');
   },
 );

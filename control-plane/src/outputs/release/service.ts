@@ -7,6 +7,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { KlarsynError } from '../../errors.js';
 import { isActive } from '../../projects/status.js';
 import { getProject, type Project } from '../../projects/store.js';
+import { releasePrefix } from '../../storage/layout.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import { assertAuthor, assertIndependentReviewer, isIndependentReviewer, viewerOf } from './access.js';
 import { type PseudonymLoader, runChecks } from './checks.js';
@@ -371,22 +372,28 @@ export class ReleaseService {
       throw new KlarsynError('validation_failed', `a request holds at most ${MAX_FILES} files`);
     const id = randomUUID();
     const at = { projectId: project.id, workspaceId: input.workspaceId, requestId: id };
-    const stored: StoredFile[] = [];
-    for (const name of names)
-      stored.push(await takeFromOutbox(this.deps.store, at, name, this.deps.maxFileBytes));
-    const metadata = await outboxMetadata(this.deps.store, at, names);
-    await inTransaction(this.deps.pool, async (tx) => {
-      await db.insertRequest(tx, {
-        id,
-        projectId: project.id,
-        workspaceId: input.workspaceId,
-        author,
-        context: input.context,
+    try {
+      const stored: StoredFile[] = [];
+      for (const name of names)
+        stored.push(await takeFromOutbox(this.deps.store, at, name, this.deps.maxFileBytes));
+      const metadata = await outboxMetadata(this.deps.store, at, names);
+      await inTransaction(this.deps.pool, async (tx) => {
+        await db.insertRequest(tx, {
+          id,
+          projectId: project.id,
+          workspaceId: input.workspaceId,
+          author,
+          context: input.context,
+        });
+        await db.updateDraft(tx, id, { metadata });
+        const created = (await db.getRequest(tx, id, true)) as ReleaseRequest;
+        await this.addFiles(tx, created, stored, [], actor);
       });
-      await db.updateDraft(tx, id, { metadata });
-      const created = (await db.getRequest(tx, id, true)) as ReleaseRequest;
-      await this.addFiles(tx, created, stored, [], actor);
-    });
+    } catch (e) {
+      // The request never came to be: the copies taken for it go too.
+      await this.deps.store.deletePrefix(releasePrefix(project.id, id)).catch(() => undefined);
+      throw e;
+    }
     return id;
   }
 
