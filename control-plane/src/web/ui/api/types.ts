@@ -68,6 +68,8 @@ export interface RegisteredProject {
   status: ProjectStatus;
   revision?: number;
   decisions?: { authority: string; decision: 'approved' | 'rejected'; reason: string; decidedAt: string }[];
+  /** Outputs released from the project: file names, sizes and hashes, never contents. */
+  releases?: { id: string; releasedAt: string; files: { name: string; size: number; sha256: string }[] }[];
 }
 
 /** One extract version: its build status and, once published, its manifest (never rows). */
@@ -147,7 +149,7 @@ export type ReleaseStatus =
   | 'withdrawn';
 export type Verdict = 'pass' | 'review' | 'block';
 
-/** A cell the automatic checks flagged: its row (0-based, data rows), column and shown value. */
+/** A cell the automatic checks flagged: its row (data rows from 1; 0 is the header), column and value. */
 export interface FlaggedCell {
   row: number;
   column: string;

@@ -65,6 +65,22 @@ export function RegisterEntry({
             </dd>
           </>
         )}
+        {p.releases && p.releases.length > 0 && (
+          <>
+            <dt>{t('register.releases')}</dt>
+            <dd>
+              <ul class="plain">
+                {p.releases.flatMap((r) =>
+                  r.files.map((f) => (
+                    <li key={`${r.id}-${f.name}`}>
+                      {f.name} ({date(r.releasedAt)}) <code class="hash">{f.sha256}</code>
+                    </li>
+                  )),
+                )}
+              </ul>
+            </dd>
+          </>
+        )}
       </dl>
     </article>
   );

@@ -57,7 +57,7 @@ export function Findings({ file }: { file: ReleaseFile }) {
             <tbody>
               {rows.map((r) => (
                 <tr key={r}>
-                  <th scope="row">{r + 1}</th>
+                  <th scope="row">{r === 0 ? t('release.headerRow') : r}</th>
                   {columns.map((c) => {
                     const flag = flags.get(`${r}\u0000${c}`);
                     if (!flag) return <td key={c} class="unflagged" />;

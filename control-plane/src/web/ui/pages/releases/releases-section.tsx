@@ -36,6 +36,7 @@ export function ReleasesSection({ projectId }: { projectId: string }) {
   const [context, setContext] = useState('');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [composing, setComposing] = useState(false);
   const chosen = workspaceId || workspaces.data?.[0]?.id || '';
 
   const compose = async (event: Event) => {
@@ -91,9 +92,25 @@ export function ReleasesSection({ projectId }: { projectId: string }) {
         </table>
       )}
 
-      {workspaces.data && workspaces.data.length > 0 && (
-        <form class="compose" onSubmit={compose}>
-          <h3>{t('release.compose')}</h3>
+      {!composing && (
+        <p>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => {
+              // The workspaces as they are now: one may have been launched since the page loaded.
+              workspaces.reload();
+              setComposing(true);
+            }}
+          >
+            {t('release.compose')}
+          </button>
+        </p>
+      )}
+      {composing && workspaces.data?.length === 0 && <p class="hint">{t('release.noWorkspace')}</p>}
+      {composing && workspaces.data && workspaces.data.length > 0 && (
+        <form class="compose" onSubmit={compose} aria-labelledby="compose-heading">
+          <h3 id="compose-heading">{t('release.compose')}</h3>
           {error !== undefined && <ErrorAlert error={error} />}
           <div class="field">
             <label for="release-workspace">{t('release.workspace')}</label>
@@ -138,9 +155,14 @@ export function ReleasesSection({ projectId }: { projectId: string }) {
               onInput={(e) => setContext(e.currentTarget.value)}
             />
           </div>
-          <button type="submit" disabled={busy}>
-            {t('release.create')}
-          </button>
+          <div class="actions">
+            <button type="submit" disabled={busy || workspaces.loading}>
+              {t('release.create')}
+            </button>
+            <button type="button" class="secondary" onClick={() => setComposing(false)}>
+              {t('common.cancel')}
+            </button>
+          </div>
         </form>
       )}
     </section>
