@@ -20,7 +20,7 @@ import { installHealth } from './http/health.js';
 import { installMetrics } from './http/metrics.js';
 import { installApiPage, installOpenApi } from './http/openapi.js';
 import { installSecurityHeaders } from './http/security-headers.js';
-import { LeaderTasks } from './leadership/leader-tasks.js';
+import { LeaderTasks, periodicLeaderTask } from './leadership/leader-tasks.js';
 import { type Leadership, SoleLeader } from './leadership/leadership.js';
 import profileRoutes from './outputs/profile-routes.js';
 import { openReleaseService, releaseRoutes } from './outputs/release/index.js';
@@ -110,10 +110,19 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     policy: loadGeneralisationPolicy(),
     logger: deps.logger,
   });
-  app.addHook('onReady', async () => {
-    const interrupted = await extracts.recoverInterrupted();
-    if (interrupted > 0) app.log.warn({ interrupted }, 'extract jobs interrupted by a restart were failed');
-  });
+  // On the leader, at start and every minute: extracts whose replica died are failed cleanly.
+  leaderTasks.add(
+    periodicLeaderTask(
+      'extract-recovery',
+      60_000,
+      async () => {
+        const interrupted = await extracts.recoverInterrupted();
+        if (interrupted > 0)
+          app.log.warn({ interrupted }, 'extract jobs interrupted by a restart were failed');
+      },
+      deps.logger,
+    ),
+  );
   app.addHook('onClose', () => extracts.settle());
   await app.register(extractRoutes, { prefix: '/api/v1/projects', extracts });
   await app.register(workspaces, { config, pool, log, store: deps.store, logger: deps.logger });

@@ -8,8 +8,8 @@ import type { Config } from './config/schema.js';
 import { type Database, openDatabase } from './db/database.js';
 import { waitForSchema } from './db/schema-version.js';
 import { masterKeySource } from './extracts/master-key-source.js';
+import { periodicLeaderTask } from './leadership/leader-tasks.js';
 import { openLeadership } from './leadership/open-leadership.js';
-import { startPeriodicJobs } from './periodic-jobs.js';
 import { ProjectWorkflow } from './projects/workflow.js';
 import type { ObjectStore } from './storage/object-store.js';
 import { openStorage } from './storage/open-store.js';
@@ -50,24 +50,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     });
     const address = await app.listen({ host: config.http.host, port: config.http.port });
     const workflow = new ProjectWorkflow(db.pool, auditLog);
-    const stopJobs = startPeriodicJobs(
-      [
-        {
-          name: 'project-expiry',
-          everyMs: 60_000,
-          // Leader only: HTTP is served by every replica, periodic writers by one.
-          run: async () => (leadership.isLeader() ? workflow.expireDue() : undefined),
-        },
-      ],
-      logger,
-    );
+    // Leader only, like the log integrator and the reconciler: HTTP is served by every replica.
+    app.leaderTasks.add(periodicLeaderTask('project-expiry', 60_000, () => workflow.expireDue(), logger));
     return {
       app,
       db,
       store: storage.store,
       url: address,
       async close() {
-        await stopJobs();
         await app.close();
         await db.close();
       },

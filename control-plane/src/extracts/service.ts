@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import { loadCatalog } from '../catalog/store.js';
 import { inTransaction } from '../db/transaction.js';
 import { isKlarsynError, KlarsynError } from '../errors.js';
+import { holdJobLock, isOrphaned } from '../leadership/job-locks.js';
 import { isActive } from '../projects/status.js';
 import { getProject, type Project } from '../projects/store.js';
 import type { MasterKey } from '../pseudonym/master-key.js';
@@ -78,7 +79,11 @@ export class ExtractService {
       );
       return created;
     });
-    const job = this.run(project, record).finally(() => this.running.delete(job));
+    // The lock says "a live process works on this" to recovery on any replica.
+    const release = await holdJobLock(this.deps.pool, 'extract', record.id);
+    const job = this.run(project, record)
+      .finally(release)
+      .finally(() => this.running.delete(job));
     this.running.add(job);
     return record;
   }
@@ -96,9 +101,16 @@ export class ExtractService {
     await Promise.all([...this.running]);
   }
 
-  /** After a restart: jobs that were running are failed cleanly; their unpublished files are removed. */
+  /**
+   * Jobs recorded as running whose process died (no one holds their lock) are failed cleanly and
+   * their unpublished files removed; jobs another replica is still running are left alone.
+   */
   async recoverInterrupted(): Promise<number> {
-    const jobs = await interruptedExtracts(this.deps.pool);
+    const jobs = [];
+    // A job requested a moment ago may still be taking its lock on the replica that runs it.
+    for (const job of await interruptedExtracts(this.deps.pool, 30)) {
+      if (await isOrphaned(this.deps.pool, 'extract', job.id)) jobs.push(job);
+    }
     for (const job of jobs) {
       await this.deps.store.deletePrefix(extractVersionPrefix(job.projectId, job.version));
       await this.fail(

@@ -100,9 +100,13 @@ export async function markFailed(tx: Queryable, id: string, error: string): Prom
 /** Jobs that were running when the process stopped; they are failed and may be requested again. */
 export async function interruptedExtracts(
   db: Queryable,
+  /** Skip jobs this young: their owner may not have taken its lock yet. */
+  olderThanSeconds = 0,
 ): Promise<{ id: string; projectId: string; version: number }[]> {
   const { rows } = await db.query(
-    `SELECT id, project_id AS "projectId", version FROM extracts WHERE status = 'running'`,
+    `SELECT id, project_id AS "projectId", version FROM extracts
+      WHERE status = 'running' AND requested_at < now() - make_interval(secs => $1)`,
+    [olderThanSeconds],
   );
   return rows;
 }

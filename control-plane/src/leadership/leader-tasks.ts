@@ -89,6 +89,39 @@ export class LeaderTasks {
   }
 }
 
+/** A leader task that runs `run` at start and every `everyMs`, one run at a time. */
+export function periodicLeaderTask(
+  name: string,
+  everyMs: number,
+  run: () => Promise<unknown>,
+  logger: Logger,
+): LeaderTask {
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<unknown> = Promise.resolve();
+  let busy = false;
+  const tick = () => {
+    if (busy) return;
+    busy = true;
+    current = run()
+      .catch((err) => logger.error({ err, task: name }, 'leader task run failed'))
+      .finally(() => {
+        busy = false;
+      });
+  };
+  return {
+    name,
+    start() {
+      tick();
+      timer = setInterval(tick, everyMs);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      await current;
+    },
+  };
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     leaderTasks: LeaderTasks;

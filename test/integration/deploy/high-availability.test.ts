@@ -172,7 +172,7 @@ t.test(
     t.ok(a.elector.isLeader() && !b.elector.isLeader(), 'exactly one leader');
     t.same(
       a.app.leaderTasks.running().sort(),
-      ['log-integrator', 'workspace-reconciler'],
+      ['extract-recovery', 'log-integrator', 'workspace-reconciler'],
       'the leader runs them',
     );
     t.same(b.app.leaderTasks.running(), [], 'the follower runs no periodic writer');
@@ -221,7 +221,11 @@ t.test(
     await waitFor('the old leader to stop its tasks', async () =>
       a.app.leaderTasks.running().length === 0 ? true : undefined,
     );
-    t.same(b.app.leaderTasks.running().sort(), ['log-integrator', 'workspace-reconciler']);
+    t.same(b.app.leaderTasks.running().sort(), [
+      'extract-recovery',
+      'log-integrator',
+      'workspace-reconciler',
+    ]);
 
     const view = await waitForStatus(b.app, people.anna, second, ['running', 'failed'], 120_000);
     t.equal(view.status, 'running', `the successor finished provisioning (${view.reason ?? 'no failure'})`);
