@@ -2,7 +2,7 @@
 // kube-apiserver from infra/dev with server-side apply, as an operator would: the API server
 // accepts every pod under Pod Security `restricted`, they run on kwok nodes, and the control
 // plane's ServiceAccount can do what it needs and is refused the rest.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -16,10 +16,13 @@ import {
   NetworkingV1Api,
   PolicyV1Api,
   RbacAuthorizationV1Api,
+  type V1Container,
+  type V1PodSpec,
   type V1Secret,
 } from '@kubernetes/client-node';
 import t from 'tap';
 import { writeInstallKeys } from '../../../control-plane/src/cli/install-keys.js';
+import { loadConfig } from '../../../control-plane/src/config/load.js';
 import { LeaseElector } from '../../../control-plane/src/leadership/lease-elector.js';
 import { createLogger } from '../../../control-plane/src/logger.js';
 import { loadKubeConfig, uniqueName, waitFor } from '../../support/dev-services.js';
@@ -443,3 +446,52 @@ async function removeInstall(objects: KubernetesObject[]): Promise<void> {
     { timeoutMs: 120_000, intervalMs: 500 },
   ).catch(() => undefined);
 }
+
+t.test('each overlay’s configuration is valid and points at what the Deployment mounts', async (t) => {
+  for (const overlay of ['overlays/production', 'overlays/small']) {
+    const objects = renderBundle(overlay);
+    const configMap = objects.find(
+      (o) => o.kind === 'ConfigMap' && o.metadata?.name?.startsWith('klarsyn-config-'),
+    ) as KubernetesObject & { data: Record<string, string> };
+    const deployment = objects.find((o) => o.kind === 'Deployment') as KubernetesObject & {
+      spec: { template: { spec: V1PodSpec } };
+    };
+    const pod = deployment.spec.template.spec;
+    const container = pod.containers[0] as V1Container;
+    const dir = mkdtempSync(join(tmpdir(), 'klarsyn-bundle-config-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    const mountDir = container.volumeMounts?.find((m) => m.name === 'config')?.mountPath as string;
+    const configEnv = container.env?.find((e) => e.name === 'KLARSYN_CONFIG')?.value as string;
+    t.equal(configEnv, `${mountDir}/config.yaml`, `${overlay}: KLARSYN_CONFIG is the mounted ConfigMap`);
+    writeFileSync(join(dir, 'config.yaml'), configMap.data['config.yaml'] as string);
+    // The environment the Deployment gives it (values from Secrets stand in).
+    const config = loadConfig({
+      file: join(dir, 'config.yaml'),
+      env: {
+        DATABASE_URL: 'postgres://klarsyn_app:x@db:5432/klarsyn',
+        KLARSYN_STORAGE__ACCESS_KEY: 'access',
+        KLARSYN_STORAGE__SECRET_KEY: 'secret-key',
+        POD_NAME: 'klarsyn-control-plane-abc',
+        POD_NAMESPACE: NS,
+      },
+    });
+    t.ok(config.leaderElection.enabled, `${overlay}: leader election on`);
+    t.equal(config.database.migrateOnStart, false, `${overlay}: the Job migrates`);
+    t.equal(config.workspaces.runtime, 'kubernetes');
+    const mountOf = (volume: string) => container.volumeMounts?.find((m) => m.name === volume);
+    const under = (path: string | undefined, volume: string) =>
+      Boolean(path && mountOf(volume) && path.startsWith(mountOf(volume)?.mountPath as string));
+    t.ok(under(config.keys.masterKeyFile, 'master-key'), `${overlay}: master key from its Secret`);
+    t.ok(under(config.auth.signingKeyDir, 'token-signing-key'), `${overlay}: token keys from their Secret`);
+    t.ok(under(config.workspaces.outbox.caDir, 'workspace-ca'), `${overlay}: workspace CA from its Secret`);
+    t.equal(
+      mountOf('log-signing-key')?.mountPath,
+      join(config.dataDir, 'keys', 'transparency-log.key'),
+      `${overlay}: the log key where the log reads it`,
+    );
+    t.equal(mountOf('data')?.mountPath, config.dataDir, `${overlay}: the data dir is writable scratch`);
+    const ports = Object.fromEntries((container.ports ?? []).map((p) => [p.name, p.containerPort]));
+    t.same(ports, { http: config.http.port, outbox: config.workspaces.outbox.port });
+    t.equal(config.http.host, '0.0.0.0');
+  }
+});
