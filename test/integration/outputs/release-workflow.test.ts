@@ -398,3 +398,30 @@ t.test(
     t.same(left, [], 'and no copy of small.csv taken before big.csv was refused');
   },
 );
+
+t.test(
+  'invariant 4: votes cast at the same moment are all counted and each move is logged once',
+  async (t) => {
+    const bed = await releaseBed(t);
+    const call = api(bed.app);
+    await bed.put(BENIGN_FILES);
+    const { id } = await submitted(bed, [TABLE]);
+    const results = await Promise.all(
+      [bed.rev1, bed.rev2, bed.rev3].map((h) =>
+        call(h, 'POST', `/release-requests/${id}/votes`, { file: TABLE, vote: 'approve' }),
+      ),
+    );
+    t.same(
+      results.map((r) => r.status),
+      [200, 200, 200],
+    );
+    const after = await call(bed.admin, 'GET', `/release-requests/${id}`);
+    t.equal(after.body.status, 'reviewed');
+    t.equal(after.body.votes.length, 3);
+    t.same(
+      (await logEvents(bed.pool, 'release.status_changed')).map((e) => `${e.details.from}→${e.details.to}`),
+      ['draft→submitted', 'submitted→partially_reviewed', 'partially_reviewed→reviewed'],
+    );
+    t.equal((await logEvents(bed.pool, 'release.voted')).length, 3);
+  },
+);
