@@ -16,6 +16,8 @@ t.test('the demo project has a released benign table with its hash in the regist
   const [file] = entry.releases[0].files;
   t.equal(file.name, 'patients_by_region_sex.csv');
   t.match(file.sha256, /^[0-9a-f]{64}$/);
+  const verdicts = (await pool.query('SELECT verdict FROM release_files')).rows.map((r) => r.verdict);
+  t.same(verdicts, ['pass'], 'a table the automatic checks pass');
   const stored = await store.get(
     `projects/${entry.id}/releases/${entry.releases[0].id}/released/${file.name}`,
   );
