@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { KlarsynError } from '../../errors.js';
+import { stateDiagram } from '../../outputs/release/status.js';
 import { printTable } from '../context.js';
 import { ReleaseClient, type RequestView } from './release-client.js';
 
@@ -81,6 +82,13 @@ export function register(program: Command): void {
       'after',
       '\nExit codes: 0 done, 1 the server refused (with its reason) or cannot be reached, 2 usage error.',
     );
+
+  release
+    .command('states')
+    .description('the workflow: every state, where it may move and who moves it (a Mermaid state diagram)')
+    .action(() => {
+      process.stdout.write(stateDiagram());
+    });
 
   release
     .command('list')

@@ -88,3 +88,14 @@ export function isBlind(status: ReleaseStatus): boolean {
 export function isEditable(status: ReleaseStatus): boolean {
   return status === 'draft' || status === 'returned';
 }
+
+/** The workflow as a Mermaid state diagram, generated from the table (for docs and `klarsyn release states`). */
+export function stateDiagram(): string {
+  const lines = ['stateDiagram-v2', '  [*] --> draft'];
+  for (const from of RELEASE_STATUS) {
+    const moves = Object.entries(TRANSITIONS[from]) as [ReleaseStatus, ReleaseActor][];
+    for (const [to, actor] of moves) lines.push(`  ${from} --> ${to}: ${actor}`);
+    if (moves.length === 0) lines.push(`  ${from} --> [*]`);
+  }
+  return `${lines.join('\n')}\n`;
+}

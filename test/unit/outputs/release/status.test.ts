@@ -5,6 +5,7 @@ import {
   isEditable,
   RELEASE_STATUS,
   type ReleaseActor,
+  stateDiagram,
   TRANSITIONS,
 } from '../../../../control-plane/src/outputs/release/status.js';
 import { checkEveryTriple, reachableFrom } from '../../../support/state-machine.js';
@@ -69,3 +70,15 @@ t.test('blind while votes come in; editable only as a draft or when returned', a
   t.same(RELEASE_STATUS.filter(isBlind), ['submitted', 'partially_reviewed']);
   t.same(RELEASE_STATUS.filter(isEditable), ['draft', 'returned']);
 });
+
+t.test(
+  'the state diagram is generated from the table: every move with its actor, every final state',
+  async (t) => {
+    const diagram = stateDiagram();
+    for (const [move, actor] of Object.entries(ALLOWED)) {
+      t.match(diagram, `  ${move.replace('→', ' --> ')}: ${actor}\n`, move);
+    }
+    for (const s of ['released', 'rejected', 'withdrawn']) t.match(diagram, `  ${s} --> [*]\n`);
+    t.equal(diagram.split('\n').filter((l) => l.includes('-->')).length, Object.keys(ALLOWED).length + 4);
+  },
+);
