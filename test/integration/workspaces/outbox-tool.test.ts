@@ -85,6 +85,7 @@ klarsyn-outbox submit --context 'Persons per region, 2019-2022' by_region.csv
     });
     t.match(requests[0].files[0].verdict, /^(pass|review|block)$/, 'the automatic checks ran');
     t.match(log, new RegExp(`submitted 1 file\\(s\\) for output control as ${requests[0].id}`));
+    t.match(log, /by_region\.csv {2}19 bytes {2}sha256 [0-9a-f]{64} automatic checks: (pass|review|block)/);
     const [logged] = await logEvents(pool, 'release.files_changed');
     t.same(logged.details, {
       request: requests[0].id,
