@@ -45,6 +45,7 @@ t.test('an administrator creates an account with roles, and it can log in', asyn
     'Mine projekter',
     'Arbejdsområder',
     'Ansøgninger til afgørelse',
+    'Vores katalogposter',
   ]);
 
   await created.getByRole('button', { name: 'Spær ny-forsker' }).click();

@@ -114,7 +114,7 @@ t.test('a researcher applies, two stewards approve, the project is approved', as
     const sp = steward.page;
     t.same(
       await menu(steward),
-      [...PUBLIC_MENU, 'Ansøgninger til afgørelse'],
+      [...PUBLIC_MENU, 'Ansøgninger til afgørelse', 'Vores katalogposter'],
       `${username}: a steward's menu`,
     );
     await sp.getByRole('link', { name: 'Ansøgninger til afgørelse' }).first().click();

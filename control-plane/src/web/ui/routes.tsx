@@ -16,8 +16,10 @@ import { RegisterPage } from './pages/register/register-page.js';
 import { RegisterProjectPage } from './pages/register/register-project-page.js';
 import { ReleasePage } from './pages/releases/release-page.js';
 import { ReviewQueuePage } from './pages/releases/review-queue.js';
+import { StewardCatalogPage } from './pages/steward/catalog-sources.js';
 import { DecisionPage } from './pages/steward/decision-page.js';
 import { StewardQueuePage } from './pages/steward/queue.js';
+import { SourceEditorPage } from './pages/steward/source-editor.js';
 import { WorkspacesPage } from './pages/workspaces/workspaces-page.js';
 
 export interface PageRoute {
@@ -58,6 +60,17 @@ export const ROUTES: readonly PageRoute[] = [
     nav: 'nav.workspaces',
   },
   { path: '/steward', render: () => <StewardQueuePage />, roles: ['steward'], nav: 'nav.steward' },
+  {
+    path: '/steward/catalog',
+    render: () => <StewardCatalogPage />,
+    roles: ['steward'],
+    nav: 'nav.stewardCatalog',
+  },
+  {
+    path: '/steward/catalog/:id',
+    render: (p) => <SourceEditorPage id={p.id as string} />,
+    roles: ['steward'],
+  },
   { path: '/steward/:id', render: (p) => <DecisionPage id={p.id as string} />, roles: ['steward'] },
   { path: '/reviews', render: () => <ReviewQueuePage />, roles: ['reviewer'], nav: 'nav.reviews' },
   {

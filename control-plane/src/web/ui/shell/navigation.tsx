@@ -9,11 +9,15 @@ export function Navigation() {
   const { has } = useSession();
   const { path } = useLocation();
   const entries = ROUTES.filter((r) => r.nav && (!r.roles || r.roles.some(has)));
+  // The deepest entry the address is under is the current page (/steward/catalog, not /steward).
+  const current = entries
+    .filter((r) => path === r.path || path.startsWith(`${r.path}/`))
+    .sort((a, b) => b.path.length - a.path.length)[0];
   return (
     <nav aria-label={t('nav.label')} class="main-nav">
       <ul>
         {entries.map((r) => {
-          const here = path === r.path || path.startsWith(`${r.path}/`);
+          const here = r === current;
           return (
             <li key={r.path}>
               <Link href={r.path} aria-current={here ? 'page' : undefined}>

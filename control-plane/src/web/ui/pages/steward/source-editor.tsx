@@ -1,0 +1,164 @@
+import { useState } from 'preact/hooks';
+import { api } from '../../api/client.js';
+import type { Classification, Source, Variable } from '../../api/types.js';
+import { ErrorAlert, Loading, Notice } from '../../components/alerts.js';
+import { Page } from '../../components/page.js';
+import { useResource } from '../../components/use-resource.js';
+import { useI18n } from '../../i18n/i18n.js';
+import { Link } from '../../router.js';
+
+const CLASSIFICATIONS: Classification[] = ['direct_identifier', 'quasi_identifier', 'sensitive', 'other'];
+
+/**
+ * A steward edits a source of their authority: its name, description and coverage, and each
+ * variable's description and classification. The API checks the rest (a CPR variable stays a direct
+ * identifier) and publishes the change to the transparency log.
+ */
+export function SourceEditorPage({ id }: { id: string }) {
+  const { t } = useI18n();
+  const loaded = useResource(() => api<Source>('GET', `/api/v1/catalog/sources/${id}`), [id]);
+  if (loaded.error !== undefined) {
+    return (
+      <Page title={t('stewardCatalog.title')}>
+        <ErrorAlert error={loaded.error} />
+      </Page>
+    );
+  }
+  if (!loaded.data) return <Loading />;
+  return <SourceForm source={loaded.data} key={loaded.data.id} />;
+}
+
+function SourceForm({ source }: { source: Source }) {
+  const { t } = useI18n();
+  const [draft, setDraft] = useState<Source>(source);
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const set = (change: Partial<Source>) => {
+    setSaved(false);
+    setDraft((d) => ({ ...d, ...change }));
+  };
+  const setVariable = (name: string, change: Partial<Variable>) =>
+    set({ variables: draft.variables.map((v) => (v.name === name ? { ...v, ...change } : v)) });
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      setDraft(await api<Source>('PUT', `/api/v1/catalog/sources/${source.id}`, draft));
+      setSaved(true);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Page title={t('stewardCatalog.editTitle', { source: source.name })}>
+      <p>
+        <Link href="/steward/catalog">{t('stewardCatalog.back')}</Link>
+      </p>
+      {saved && <Notice kind="success">{t('stewardCatalog.saved')}</Notice>}
+      {error !== undefined && <ErrorAlert error={error} />}
+      <form onSubmit={save}>
+        <div class="field">
+          <label for="source-name">{t('stewardCatalog.name')}</label>
+          <input
+            id="source-name"
+            required
+            maxLength={200}
+            value={draft.name}
+            onInput={(e) => set({ name: e.currentTarget.value })}
+          />
+        </div>
+        <div class="field">
+          <label for="source-description">{t('catalog.description')}</label>
+          <textarea
+            id="source-description"
+            rows={3}
+            maxLength={4000}
+            value={draft.description}
+            onInput={(e) => set({ description: e.currentTarget.value })}
+          />
+        </div>
+        <fieldset>
+          <legend>{t('catalog.coverage')}</legend>
+          <div class="field">
+            <label for="coverage-from">{t('common.from')}</label>
+            <input
+              id="coverage-from"
+              type="date"
+              required
+              value={draft.coverage.from}
+              onInput={(e) => set({ coverage: { ...draft.coverage, from: e.currentTarget.value } })}
+            />
+          </div>
+          <div class="field">
+            <label for="coverage-to">{t('common.to')}</label>
+            <input
+              id="coverage-to"
+              type="date"
+              required
+              value={draft.coverage.to}
+              onInput={(e) => set({ coverage: { ...draft.coverage, to: e.currentTarget.value } })}
+            />
+          </div>
+        </fieldset>
+        <table class="variable-editor">
+          <caption>{t('catalog.variablesOf', { source: source.id })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('catalog.variable')}</th>
+              <th scope="col">{t('catalog.type')}</th>
+              <th scope="col">{t('catalog.classification')}</th>
+              <th scope="col">{t('catalog.description')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {draft.variables.map((v) => (
+              <tr key={v.name}>
+                <th scope="row">
+                  <code>{v.name}</code>
+                </th>
+                <td>{t(`type.${v.type}`)}</td>
+                <td>
+                  <select
+                    aria-label={t('stewardCatalog.classificationOf', { variable: v.name })}
+                    value={v.classification}
+                    disabled={v.type === 'cpr'}
+                    onChange={(e) =>
+                      setVariable(v.name, {
+                        classification: (e.currentTarget as HTMLSelectElement).value as Classification,
+                      })
+                    }
+                  >
+                    {CLASSIFICATIONS.map((c) => (
+                      <option key={c} value={c}>
+                        {t(`classification.${c}`)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <textarea
+                    aria-label={t('stewardCatalog.descriptionOf', { variable: v.name })}
+                    rows={2}
+                    maxLength={2000}
+                    value={v.description}
+                    onInput={(e) => setVariable(v.name, { description: e.currentTarget.value })}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p class="hint">{t('stewardCatalog.publishHint')}</p>
+        <button type="submit" disabled={busy}>
+          {t('stewardCatalog.save')}
+        </button>
+      </form>
+    </Page>
+  );
+}
