@@ -88,6 +88,13 @@ t.test('apply, approve, extract, workspace, release, review, download, register'
   await workspaces.getByRole('row').nth(1).getByText('kører').waitFor({ timeout: 180_000 });
   t.ok(await workspaces.getByRole('button', { name: /^Stop / }).isVisible(), 'the workspace runs');
   await checkPage(t, researcher, 'flow-04-workspace');
+  // Opened through the control plane's proxy (a one-time link, then a session cookie).
+  await workspaces.getByRole('button', { name: 'Åbn jupyter' }).click();
+  await page.getByRole('heading', { name: 'Analysis' }).waitFor();
+  t.match(page.url(), /\/workspaces\/[0-9a-f-]{36}\//, 'the workspace answers through the proxy');
+  await page.screenshot({ path: 'test/e2e/screenshots/flow-04b-workspace-open.png' });
+  await page.goBack();
+  await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
   // The analysis in the sandbox wrote its tables to the outbox; they leave only through review.
 
   // ── the release request ──────────────────────────────────────────────────────────────
@@ -239,6 +246,16 @@ t.test('apply, approve, extract, workspace, release, review, download, register'
     await released.textContent(),
     new RegExp(`${BENIGN}.*${sha256(BENIGN_CSV)}`),
     'the release and its hash',
+  );
+  t.equal(
+    await activity.getByRole('row').filter({ hasText: 'Session i arbejdsområde åbnet' }).count(),
+    1,
+    'the workspace session',
+  );
+  t.equal(
+    await activity.getByRole('row').filter({ hasText: 'Udtræk offentliggjort' }).count(),
+    1,
+    'the extract',
   );
   t.notMatch(await released.textContent(), new RegExp(DISCLOSIVE), 'the blocked table was never released');
   await checkPage(t, visitor, 'flow-14-register-project');
