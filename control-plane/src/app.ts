@@ -31,6 +31,7 @@ import logRoutes from './register/log-routes.js';
 import registerRoutes from './register/routes.js';
 import type { ObjectStore } from './storage/object-store.js';
 import webRoutes from './web/plugin.js';
+import { launchedExtractVersion } from './workspaces/identity/extract-version.js';
 import workspaces from './workspaces/plugin.js';
 
 export interface AppDependencies {
@@ -129,7 +130,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(profileRoutes, { prefix: '/api/v1' });
   await app.register(releaseRoutes, {
     prefix: '/api/v1',
-    releases: openReleaseService({ pool, log, store: deps.store }),
+    releases: openReleaseService({
+      pool,
+      log,
+      store: deps.store,
+      workspaceExtractVersion: launchedExtractVersion(pool),
+    }),
   });
   await installApiPage(app);
   await app.register(webRoutes);

@@ -17,7 +17,7 @@ t.test(
     const people = await seed(ctx, ctx.store);
     const projectId = await approvedProjectWithExtract(ctx.app, people.anna);
     await addAccount(ctx.pool, 'rev1', [{ role: 'reviewer' }]);
-    const pseudonyms = [...(await extractPseudonyms(ctx.pool, ctx.store)(projectId))];
+    const pseudonyms = [...(await extractPseudonyms(ctx.pool, ctx.store)(projectId, 1))];
     t.ok(pseudonyms.length >= 3, `the extract's pseudonyms are read (${pseudonyms.length})`);
 
     const workspaceId = randomUUID();

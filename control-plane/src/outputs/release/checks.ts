@@ -2,6 +2,8 @@
  * The automatic checks of a submitted request: the disclosure checker on the request's stored files
  * and outputs.yaml, under the strictest profile of the extract's sources, against the project's
  * earlier releases (differencing), its cohort size and, when a loader is given, its pseudonyms.
+ * The extract is the one the request's workspace was launched with (when the caller can tell),
+ * else the project's newest.
  */
 import type pg from 'pg';
 import { loadCatalog } from '../../catalog/store.js';
@@ -17,8 +19,21 @@ import { withExtractCopy } from './extract-copy.js';
 import { readSnapshot, releasedKey, snapshotKey } from './files.js';
 import { listRequests, type ReleaseRequest } from './store.js';
 
-/** The project's pseudonyms from its newest extract (an empty set when it has none). */
-export type PseudonymLoader = (projectId: string) => Promise<ReadonlySet<string>>;
+/** The project's pseudonyms in one extract version (an empty set when there is none). */
+export type PseudonymLoader = (projectId: string, version: number) => Promise<ReadonlySet<string>>;
+
+/**
+ * The extract version a workspace of the project was launched with, if it is one: the workspaces
+ * domain knows, and the application hands this in (output control does not read its tables).
+ */
+export type WorkspaceExtractVersion = (projectId: string, workspaceId: string) => Promise<number | undefined>;
+
+export interface CheckDeps {
+  pool: pg.Pool;
+  store: ObjectStore;
+  pseudonyms?: PseudonymLoader;
+  workspaceExtractVersion?: WorkspaceExtractVersion;
+}
 
 /** Earlier releases read for differencing, newest first, up to this many bytes. */
 const MAX_RELEASED_BYTES = 64 * 1024 * 1024;
@@ -28,16 +43,18 @@ export interface CheckOutcome {
   report: CheckReport;
 }
 
-/** Profile names of the authorities whose sources the newest extract holds (else the application's). */
+/** Profile names of the authorities whose sources the extract holds (else the application's). */
 async function profileNames(
-  db: pg.Pool,
+  deps: CheckDeps,
   project: Project,
+  request: ReleaseRequest,
 ): Promise<{ names: string[]; cohortSize?: number; extractVersion?: number }> {
-  const catalog = await loadCatalog(db);
-  const published = (await listExtracts(db, project.id)).filter(
+  const catalog = await loadCatalog(deps.pool);
+  const published = (await listExtracts(deps.pool, project.id)).filter(
     (e) => e.status === 'published' && e.manifest,
   );
-  const newestRecord = published[published.length - 1];
+  const launched = await deps.workspaceExtractVersion?.(project.id, request.workspaceId);
+  const newestRecord = published.find((e) => e.version === launched) ?? published[published.length - 1];
   const newest = newestRecord?.manifest;
   const sources = newest ? new Set(newest.files.map((f) => f.source)) : undefined;
   const authorities = sources
@@ -70,11 +87,11 @@ async function earlierReleases(db: pg.Pool, store: ObjectStore, project: Project
 }
 
 export async function runChecks(
-  deps: { pool: pg.Pool; store: ObjectStore; pseudonyms?: PseudonymLoader },
+  deps: CheckDeps,
   project: Project,
   request: ReleaseRequest,
 ): Promise<CheckOutcome> {
-  const { names, cohortSize, extractVersion } = await profileNames(deps.pool, project);
+  const { names, cohortSize, extractVersion } = await profileNames(deps, project, request);
   const profile = strictestProfile(names);
   const files: OutputFile[] = [];
   for (const f of request.files) {
@@ -84,10 +101,12 @@ export async function runChecks(
   const context: CheckContext = {
     released: await earlierReleases(deps.pool, deps.store, project),
     ...(cohortSize ? { cohortSize } : {}),
-    ...(deps.pseudonyms ? { pseudonyms: await deps.pseudonyms(project.id) } : {}),
+    ...(deps.pseudonyms && extractVersion
+      ? { pseudonyms: await deps.pseudonyms(project.id, extractVersion) }
+      : {}),
   };
   const checkRequest = { files, metadata: request.metadata, profile, context };
-  // Query-backed tables are re-run against the newest extract: counts become distinct persons.
+  // Query-backed tables are re-run against the extract: counts become distinct persons.
   const queries = request.metadata.files.some((e) => e.query);
   const report =
     queries && extractVersion

@@ -1,5 +1,5 @@
 /** Output release: requests, automatic checks, independent reviews, release and download. */
-export type { PseudonymLoader } from './checks.js';
+export type { PseudonymLoader, WorkspaceExtractVersion } from './checks.js';
 export { openReleaseService } from './open-service.js';
 export { loadReleasePolicy, type ReleasePolicy } from './policy.js';
 export { extractPseudonyms } from './pseudonyms.js';

@@ -1,5 +1,5 @@
 /**
- * The project's pseudonyms from its newest published extract, for the individual-level check: any
+ * The project's pseudonyms in one published extract version, for the individual-level check: any
  * output value equal to one of them is a person's row escaping. Read with DuckDB from a private
  * temporary copy of each Parquet file that has pseudonym columns; kept only for the check.
  */
@@ -19,11 +19,10 @@ const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 export function extractPseudonyms(pool: pg.Pool, store: ObjectStore): PseudonymLoader {
-  return async (projectId) => {
-    const published = (await listExtracts(pool, projectId)).filter(
-      (e) => e.status === 'published' && e.manifest,
+  return async (projectId, version) => {
+    const newest = (await listExtracts(pool, projectId)).find(
+      (e) => e.version === version && e.status === 'published' && e.manifest,
     );
-    const newest = published[published.length - 1];
     const pseudonyms = new Set<string>();
     if (!newest?.manifest) return pseudonyms;
     const files = newest.manifest.files

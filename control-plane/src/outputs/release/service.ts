@@ -10,7 +10,7 @@ import type { ObjectStore } from '../../storage/object-store.js';
 import { isIndependentReviewer, viewerOf } from './access.js';
 import type { NewRequest } from './authoring.js';
 import * as authoring from './authoring.js';
-import type { PseudonymLoader } from './checks.js';
+import type { PseudonymLoader, WorkspaceExtractVersion } from './checks.js';
 import { RELEASE_DOWNLOADED } from './events.js';
 import { releasedKey } from './files.js';
 import { loadReleasePolicy, type ReleasePolicy } from './policy.js';
@@ -30,6 +30,8 @@ export interface ReleaseServiceOptions {
   policy?: ReleasePolicy;
   /** The project's pseudonyms for the individual-level check; without it that check sees none. */
   pseudonyms?: PseudonymLoader;
+  /** The extract a request's workspace was launched with; without it the project's newest. */
+  workspaceExtractVersion?: WorkspaceExtractVersion;
   /** Largest file a request may hold (default MAX_FILE_BYTES): the checker reads files whole. */
   maxFileBytes?: number;
 }

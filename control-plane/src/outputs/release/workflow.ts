@@ -10,7 +10,7 @@ import { KlarsynError } from '../../errors.js';
 import { getProject, type Project } from '../../projects/store.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import { viewerOf } from './access.js';
-import type { PseudonymLoader } from './checks.js';
+import type { PseudonymLoader, WorkspaceExtractVersion } from './checks.js';
 import type { ReleasePolicy } from './policy.js';
 import { getRequest, type ReleaseRequest } from './store.js';
 import { changeStatus } from './transition.js';
@@ -22,6 +22,7 @@ export interface WorkflowDeps {
   store: ObjectStore;
   policy: ReleasePolicy;
   pseudonyms?: PseudonymLoader;
+  workspaceExtractVersion?: WorkspaceExtractVersion;
   maxFileBytes?: number;
 }
 

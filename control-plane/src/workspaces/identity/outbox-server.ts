@@ -12,6 +12,7 @@ import { outboxPrefix } from '../../storage/layout.js';
 import { assertObjectKey } from '../../storage/object-key.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import { type Workspace, workspaceByCertificate } from '../store.js';
+import { launchedExtractVersion } from './extract-version.js';
 import type { WorkspaceCa } from './workspace-ca.js';
 
 export interface OutboxServerOptions {
@@ -70,7 +71,13 @@ export async function startOutboxServer(options: OutboxServerOptions): Promise<F
 
   const outbox = (w: Workspace) => outboxPrefix(w.projectId, w.id);
   const releases =
-    options.releases ?? openReleaseService({ pool: options.pool, log: options.log, store: options.store });
+    options.releases ??
+    openReleaseService({
+      pool: options.pool,
+      log: options.log,
+      store: options.store,
+      workspaceExtractVersion: launchedExtractVersion(options.pool),
+    });
 
   app.get('/v1/outbox', async (request) => {
     const workspace = request.workspace as Workspace;
