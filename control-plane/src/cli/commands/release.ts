@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { KlarsynError } from '../../errors.js';
 import { stateDiagram } from '../../outputs/release/status.js';
@@ -258,7 +258,12 @@ export function register(program: Command): void {
           `/release-requests/${encodeURIComponent(id)}/files/${f.id}`,
           f.sha256,
         );
-        const target = join(opts.out, basename(name));
+        // Names are object keys (no `..`, no leading `/`); the check keeps it so whatever the server says.
+        const target = join(opts.out, name);
+        if (relative(resolve(opts.out), resolve(target)).startsWith('..')) {
+          throw new KlarsynError('validation_failed', `${name} would be written outside ${opts.out}`);
+        }
+        mkdirSync(dirname(target), { recursive: true });
         writeFileSync(target, bytes);
         process.stdout.write(`${target}  ${bytes.length} bytes  sha256 ${f.sha256} (verified)\n`);
       }
