@@ -88,7 +88,9 @@ t.test('a visitor follows a project activity to its proven log entries', async (
   const extractIndex = Number((await link.textContent())?.slice(1));
   t.ok(extractIndex > 0 && extractIndex < (await logSize(klarsyn.url)), 'the link names an entry of the log');
   t.equal(await link.getAttribute('aria-label'), `Efterprøv post ${extractIndex} i loggen`);
-  await link.click();
+  // By keyboard: the link takes focus and Enter follows it.
+  await link.focus();
+  await page.keyboard.press('Enter');
   await page.getByRole('heading', { level: 2, name: `Post ${extractIndex}` }).waitFor();
   const chosen = page.locator('section.chosen-entry');
   await chosen.getByText('efterprøvet').waitFor();
