@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import { type EmbeddedDatabase, startEmbeddedDatabase } from './embedded.js';
+import type { EmbeddedDatabase } from './embedded.js';
 import { type MigrationResult, migrate } from './migrate.js';
 
 export interface Database {
@@ -18,7 +18,11 @@ export interface OpenOptions {
   migrate?: boolean;
 }
 
-/** DATABASE_URL selects an external PostgreSQL; without it the process runs its own. */
+/**
+ * DATABASE_URL selects an external PostgreSQL; without it the process runs its own. The embedded
+ * server's module is loaded only then: on import it installs a SIGTERM hook that exits at once (143),
+ * which in a pod would cut the graceful shutdown short (no lease release, no connection drain).
+ */
 export async function openDatabase(
   config: Config,
   log: Logger,
@@ -26,7 +30,11 @@ export async function openDatabase(
 ): Promise<Database> {
   const embedded = config.database.url
     ? undefined
-    : await startEmbeddedDatabase(config.dataDir, config.database.embeddedPort, log);
+    : await (await import('./embedded.js')).startEmbeddedDatabase(
+        config.dataDir,
+        config.database.embeddedPort,
+        log,
+      );
   try {
     const ownerUrl = embedded?.ownerUrl ?? config.database.migrationUrl ?? (config.database.url as string);
     const migrations =
