@@ -152,11 +152,14 @@ t.test('apply, approve, extract, workspace, release, review, download, register'
       0,
       first ? 'no votes yet' : "blind: the first reviewer's votes are hidden",
     );
+    // The vote by keyboard alone: Space chooses, Enter sends.
     await rp
       .getByRole('group', { name: `Din stemme om ${BENIGN}` })
       .getByLabel('Godkend')
-      .check();
-    await rp.getByRole('button', { name: `Registrer stemmen om ${BENIGN}` }).click();
+      .focus();
+    await rp.keyboard.press('Space');
+    await rp.getByRole('button', { name: `Registrer stemmen om ${BENIGN}` }).focus();
+    await rp.keyboard.press('Enter');
     await rp
       .getByRole('list', { name: `Stemmer om ${BENIGN}` })
       .getByText('din stemme')
