@@ -166,7 +166,7 @@ t.test(
 );
 
 t.test(
-  'invariant 5: in the blind phase a reviewer sees only their own votes, the researcher none',
+  'invariant 5: in the blind phase a reviewer sees only their own votes, the researcher none, the public log none',
   async (t) => {
     const bed = await releaseBed(t);
     const call = api(bed.app);
@@ -190,6 +190,13 @@ t.test(
     t.same(queued[0].awaitingMyVote, ['model.csv', TABLE], 'and says what awaits the reviewer');
     t.same((await seen(bed.rev2)).awaitingMyVote, ['model.csv']);
     t.notMatch(JSON.stringify(queued), /drop the totals/);
+    const voted = await logEvents(bed.pool, 'release.voted');
+    t.equal(voted.length, 2, 'both votes are in the log');
+    t.notOk(
+      voted.some((e) => 'vote' in e.details),
+      'but not which way they went: the public log cannot break the blind phase',
+    );
+    t.notMatch(JSON.stringify(await logEvents(bed.pool, '')), /changes_requested|drop the totals/);
   },
 );
 

@@ -1,13 +1,12 @@
 import { eventTypes } from '../../../../audit/store/event-types.js';
 import { VERDICTS } from '../model.js';
 import { RELEASE_STATUS } from './status.js';
-import { VOTES } from './votes.js';
 
 /**
  * What the public log says about output release: which files (names, sizes, SHA-256) a request
- * holds, the checks' verdicts and the rules that fired, each vote, each change of state, what was
- * released and each download. Never file contents, cell values or free-text comments (a comment may
- * quote a cell).
+ * holds, the checks' verdicts and the rules that fired, that a reviewer voted (not which way: the
+ * log is public and the first phase blind), each change of state, what was released and each
+ * download. Never file contents, cell values or free-text comments (a comment may quote a cell).
  */
 export const RELEASE_FILES_CHANGED = 'release.files_changed';
 export const RELEASE_CHECKED = 'release.checked';
@@ -71,17 +70,17 @@ eventTypes.register({
 
 eventTypes.register({
   type: RELEASE_VOTED,
-  description: 'An output reviewer voted on one file of a release request (the comment stays out of the log)',
+  description:
+    'An output reviewer voted on one file revision of a release request. Which way stays out of the public log, so the log cannot break the blind phase; the outcome is logged as the request moves.',
   details: {
     type: 'object',
     additionalProperties: false,
-    required: ['request', 'file', 'revision', 'sha256', 'vote'],
+    required: ['request', 'file', 'revision', 'sha256'],
     properties: {
       request: { type: 'string' },
       file: { type: 'string' },
       revision: { type: 'integer' },
       sha256,
-      vote: { enum: [...VOTES] },
     },
   },
 });

@@ -60,7 +60,6 @@ export async function vote(
           file: file.name,
           revision: file.revision,
           sha256: file.sha256,
-          vote: input.vote,
         },
       },
       tx,
