@@ -238,6 +238,11 @@ t.test('apply, approve, extract, workspace, release, review, download, register'
   await vp.getByRole('link', { name: TITLE }).click();
   await vp.getByRole('heading', { level: 1, name: TITLE }).waitFor();
   t.match(vp.url(), `/register/${projectId}`, 'the project at its own address in the register');
+  t.match(
+    await vp.getByRole('article').textContent(),
+    new RegExp(`Frigivne output.*${BENIGN}.*${sha256(BENIGN_CSV)}`),
+    'the entry lists the released file with its hash',
+  );
   const activity = vp.getByRole('table', { name: 'Aktivitet' });
   const released = activity.getByRole('row').filter({ hasText: 'Filer frigivet' });
   for (let i = 0; i < 60 && (await released.count()) === 0; i++) {
