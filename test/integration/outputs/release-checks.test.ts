@@ -84,3 +84,40 @@ t.test(
     );
   },
 );
+
+t.test(
+  'invariant 2: a CPR number a check finds in a file is masked in the findings the API returns and stores',
+  async (t) => {
+    const ctx = await buildTestApp(t, { 'workspaces.reconcileIntervalSeconds': 3600 });
+    const people = await seed(ctx, ctx.store);
+    const projectId = await approvedProjectWithExtract(ctx.app, people.anna);
+    const workspaceId = randomUUID();
+    await ctx.store.put(
+      `${outboxPrefix(projectId, workspaceId)}list.csv`,
+      Buffer.from('person,patients\n070761-4285,12\n0101901234,15\n'),
+    );
+    const call = api(ctx.app);
+    const draft = await call(people.anna, 'POST', `/projects/${projectId}/release-requests`, {
+      workspaceId,
+      files: ['list.csv'],
+      context: 'A list that should never leave',
+    });
+    const sub = await call(people.anna, 'POST', `/release-requests/${draft.body.id}/submit`, {});
+    t.equal(sub.status, 200, sub.res.body);
+    t.equal(sub.body.files[0].verdict, 'block');
+    t.match(
+      JSON.stringify(sub.body.files[0].findings),
+      /••••••-••••/,
+      'the finding still points at the cell',
+    );
+    const shown = await call(people.anna, 'GET', `/release-requests/${draft.body.id}`);
+    const stored = await ctx.pool.query('SELECT findings::text AS f FROM release_files');
+    for (const [where, text] of [
+      ['submit response', sub.res.body],
+      ['request view', shown.res.body],
+      ['database', stored.rows.map((r) => r.f).join('\n')],
+    ]) {
+      t.notMatch(text, /0707614285|070761-4285|0101901234/, `no CPR number in the ${where}`);
+    }
+  },
+);

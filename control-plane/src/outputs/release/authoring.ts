@@ -10,6 +10,7 @@ import { KlarsynError } from '../../errors.js';
 import { isActive } from '../../projects/status.js';
 import { getProject, type Project } from '../../projects/store.js';
 import { releasePrefix } from '../../storage/layout.js';
+import { maskFindings } from '../redact.js';
 import { assertAuthor } from './access.js';
 import { runChecks } from './checks.js';
 import { RELEASE_CHECKED, RELEASE_FILES_CHANGED } from './events.js';
@@ -218,7 +219,7 @@ export async function submit(
       throw new KlarsynError('conflict', 'the request changed while it was checked; submit again');
     }
     if (context !== undefined) await db.updateDraft(tx, id, { context });
-    for (const f of report.files) await db.setVerdict(tx, id, f.path, f.verdict, f.findings);
+    for (const f of report.files) await db.setVerdict(tx, id, f.path, f.verdict, maskFindings(f.findings));
     const sha256 = (name: string) => (locked.files.find((x) => x.name === name) as { sha256: string }).sha256;
     await deps.log.append(
       {
