@@ -81,6 +81,7 @@ async function workspaces(app: FastifyInstance, opts: WorkspacesOptions): Promis
     runtime,
     templates,
     reconciler: { kick: (id) => reconciling.kick(id) },
+    store,
     maxActivePerProject: settings.maxActivePerProject,
   });
   runtime.onChange?.((id) => {

@@ -80,6 +80,35 @@ export default async function workspaceRoutes(
     async (request) => service.get(who(request), request.params.id),
   );
 
+  app.get<{ Params: { id: string } }>(
+    '/workspaces/:id/outbox',
+    {
+      config: { access: ['researcher', 'admin'] },
+      schema: {
+        summary: "The files in the workspace's outbox (names and sizes), to compose a release request",
+        params: workspaceParams,
+        response: {
+          200: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name', 'size', 'lastModified'],
+              properties: {
+                name: { type: 'string' },
+                size: { type: 'integer' },
+                lastModified: { type: 'string', format: 'date-time' },
+              },
+            },
+          },
+          404: errorBody,
+          ...commonErrors,
+        },
+      },
+    },
+    async (request) => service.outbox(who(request), request.params.id),
+  );
+
   app.post<{ Params: { id: string } }>(
     '/workspaces/:id/stop',
     {

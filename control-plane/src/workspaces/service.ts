@@ -7,6 +7,8 @@ import { KlarsynError } from '../errors.js';
 import { listExtracts } from '../extracts/store.js';
 import { isActive } from '../projects/status.js';
 import { getProject, type Project } from '../projects/store.js';
+import { outboxPrefix } from '../storage/layout.js';
+import type { ObjectStore } from '../storage/object-store.js';
 import { WORKSPACE_REQUESTED } from './events.js';
 import type { Reconciler } from './reconciler.js';
 import type { WorkspaceRuntime } from './runtime.js';
@@ -37,7 +39,15 @@ export interface WorkspaceServiceDeps {
   templates: TemplateSet;
   /** Only kick: the reconciler may run on another replica (the leader). */
   reconciler: Pick<Reconciler, 'kick'>;
+  store: ObjectStore;
   maxActivePerProject: number;
+}
+
+/** A file in a workspace's outbox, as a release request may name it. */
+export interface OutboxFile {
+  name: string;
+  size: number;
+  lastModified: string;
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -109,6 +119,21 @@ export class WorkspaceService {
       throw new KlarsynError('not_found', 'no such workspace');
     });
     return workspace;
+  }
+
+  /** The files in the workspace's outbox (names and sizes, never contents), to compose a release request. */
+  async outbox(principal: Principal, id: string): Promise<OutboxFile[]> {
+    const workspace = await this.get(principal, id);
+    const prefix = outboxPrefix(workspace.projectId, workspace.id);
+    const files: OutboxFile[] = [];
+    for await (const object of this.deps.store.list(prefix)) {
+      files.push({
+        name: object.key.slice(prefix.length),
+        size: object.size,
+        lastModified: object.lastModified.toISOString(),
+      });
+    }
+    return files.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Stops the sandbox; the outbox stays, and a restart starts a fresh sandbox on it. */

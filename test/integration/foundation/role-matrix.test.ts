@@ -51,6 +51,7 @@ const EXPECTED: Record<string, Caller[]> = {
   'POST /api/v1/projects/{id}/workspaces': ['researcher'],
   'GET /api/v1/projects/{id}/workspaces': ['researcher', 'admin'],
   'GET /api/v1/workspaces/{id}': ['researcher', 'admin'],
+  'GET /api/v1/workspaces/{id}/outbox': ['researcher', 'admin'],
   'DELETE /api/v1/workspaces/{id}': ['researcher', 'admin'],
   'POST /api/v1/workspaces/{id}/stop': ['researcher', 'admin'],
   'POST /api/v1/workspaces/{id}/restart': ['researcher'],

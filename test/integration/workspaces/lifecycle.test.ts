@@ -171,6 +171,15 @@ t.test(
       200,
       'visible to admins',
     );
+    await store.put(`${outboxPrefix(projectId, id)}by_region.csv`, Buffer.from('region,n\n'));
+    const listing = await app.inject({ url: `/api/v1/workspaces/${id}/outbox`, headers: anna });
+    t.match(listing.json(), [{ name: 'by_region.csv', size: 9 }], 'the outbox lists names and sizes');
+    t.notMatch(listing.body, /region,n/, 'never contents');
+    t.equal(
+      (await app.inject({ url: `/api/v1/workspaces/${id}/outbox`, headers: bo })).statusCode,
+      404,
+      "invariant 1: another project's member cannot list the outbox",
+    );
     const listed = (
       await app.inject({ url: `/api/v1/projects/${projectId}/workspaces`, headers: anna })
     ).json();
