@@ -194,20 +194,18 @@ t.test(
 
     // The leader loses the API server half-way through provisioning the second workspace.
     const second = (await launch(b.app, people.anna, projectId, { template: 'jupyter' })).json().id as string;
+    const statusOf = async (id: string) =>
+      (await b.pool.query<{ status: string }>('SELECT status FROM workspaces WHERE id = $1', [id])).rows[0]
+        ?.status;
     await waitFor(
-      'the leader to start on it',
-      async () => (a.reconciled.includes(second) ? true : undefined),
-      {
-        intervalMs: 5,
-      },
+      'the leader to be provisioning it',
+      async () => ((await statusOf(second)) === 'provisioning' ? true : undefined),
+      { intervalMs: 5 },
     );
     const cutAt = Date.now();
     links.a.cut();
-    const { rows: atCut } = await b.pool.query<{ status: string }>(
-      'SELECT status FROM workspaces WHERE id = $1',
-      [second],
-    );
-    t.equal(atCut[0]?.status, 'provisioning', 'cut while the leader was provisioning it');
+    t.ok(a.reconciled.includes(second), 'the leader had started on it');
+    t.equal(await statusOf(second), 'provisioning', 'cut while the leader was provisioning it');
     await waitFor('replica-b to take over', async () => (b.elector.isLeader() ? true : undefined), {
       timeoutMs: 20_000,
       intervalMs: 50,
