@@ -100,7 +100,15 @@ t.test('apply, approve, extract, workspace, release, review, download, register'
   // ── the release request ──────────────────────────────────────────────────────────────
   const releases = page.locator('section.releases');
   await releases.getByRole('button', { name: 'Ny anmodning om frigivelse' }).click();
-  await releases.getByLabel('Filer fra udbakken').fill(`${BENIGN}\n${DISCLOSIVE}`);
+  // The outbox's files are offered as check boxes; ticking one names it in the request.
+  for (const name of [BENIGN, DISCLOSIVE]) {
+    await releases.getByRole('checkbox', { name: new RegExp(`^${name.replaceAll('.', '\\.')} `) }).check();
+  }
+  t.equal(
+    await releases.getByLabel('Filer fra udbakken').inputValue(),
+    `${BENIGN}\n${DISCLOSIVE}`,
+    'the ticked outbox files are the request',
+  );
   await releases
     .getByLabel('Kontekst til reviewerne')
     .fill('Patients by region and sex, 2023: the descriptive table of the paper.');

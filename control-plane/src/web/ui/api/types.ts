@@ -90,6 +90,13 @@ export interface Extract {
 }
 
 /** A workspace of a project, as the reconciler reports it. */
+/** GET /api/v1/workspaces/{id}/outbox */
+export interface OutboxFile {
+  name: string;
+  size: number;
+  lastModified: string;
+}
+
 export interface Workspace {
   id: string;
   projectId: string;

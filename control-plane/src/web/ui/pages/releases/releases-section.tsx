@@ -5,6 +5,7 @@ import { ErrorAlert, Loading } from '../../components/alerts.js';
 import { useResource } from '../../components/use-resource.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { Link, navigate } from '../../router.js';
+import { OutboxPicker } from './outbox-picker.js';
 import { ReleaseStatusBadge } from './release-badges.js';
 
 /** Names typed one per line (or comma-separated), without duplicates. */
@@ -139,6 +140,13 @@ export function ReleasesSection({ projectId }: { projectId: string }) {
               value={files}
               onInput={(e) => setFiles(e.currentTarget.value)}
             />
+            {chosen && (
+              <OutboxPicker
+                workspaceId={chosen}
+                chosen={names(files)}
+                onChange={(list) => setFiles(list.join('\n'))}
+              />
+            )}
           </div>
           <div class="field">
             <label for="release-context">{t('release.context')}</label>
