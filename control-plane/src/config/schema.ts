@@ -207,7 +207,13 @@ export const configSchema = {
               description: 'The workspace CA; default dataDir/keys/workspace-ca',
             },
             host: { type: 'string', default: '0.0.0.0', description: 'Kubernetes runtime: listen address' },
-            port: { type: 'integer', minimum: 0, maximum: 65535, default: 8443 },
+            port: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 65535,
+              default: 8443,
+              description: 'Kubernetes runtime: listen port, also opened in every workspace NetworkPolicy',
+            },
             url: {
               type: 'string',
               pattern: '^https://',

@@ -68,6 +68,8 @@ t.test(
         workspaces: {
           ...config.workspaces,
           kubernetes: { ...config.workspaces.kubernetes, kubeconfig: reachable.path },
+          // The dead process's test app still holds its port; a real successor runs elsewhere.
+          outbox: { ...config.workspaces.outbox, port: await freePort() },
         },
       },
       pool,
@@ -89,6 +91,7 @@ t.test(
       .listNamespacedNetworkPolicy({ namespace: ns });
     t.same(policies.items.map((p) => p.metadata?.name).sort(), [
       'allow-object-store',
+      'allow-outbox-service',
       'allow-proxy',
       'default-deny',
     ]);

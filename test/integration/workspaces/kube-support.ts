@@ -31,7 +31,7 @@ import {
 } from '../../support/dev-services.js';
 import { readyKwokNode } from '../../support/kube.js';
 import { s3Settings, throwawayBucket } from '../../support/minio-buckets.js';
-import { createTestDatabase } from '../../support/postgres.js';
+import { createTestDatabase, freePort } from '../../support/postgres.js';
 
 export const CONTROL_PLANE = { namespace: 'klarsyn-system', name: 'klarsyn-control-plane' };
 const RBAC_DIR = new URL('../../../infra/deploy/rbac/', import.meta.url);
@@ -145,8 +145,9 @@ export async function buildKubeTestApp(
       'workspaces.kubernetes.objectStoreCidr': '127.0.0.1/32',
       'workspaces.kubernetes.objectStorePort': minio.port,
       'workspaces.reconcileIntervalSeconds': 3600,
-      // Parallel test apps each take a free port for their outbox service.
-      'workspaces.outbox.port': 0,
+      // Parallel test apps each take a free port for their outbox service (the workspaces'
+      // NetworkPolicy names it, so it cannot be 0).
+      'workspaces.outbox.port': await freePort(),
       ...overrides,
     },
   });
