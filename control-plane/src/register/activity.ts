@@ -24,10 +24,7 @@ const SHOWN: readonly (readonly [prefix: string, kind: ActivityKind])[] = [
   ['extract.failed', 'extract'],
   ['workspace.requested', 'workspace'],
   ['workspace.connected', 'workspace'],
-  ['workspace.output_submitted', 'output'],
   ['release.', 'output'],
-  ['output.', 'output'],
-  ['outputs.', 'output'],
 ];
 
 export interface ActivityFile {

@@ -43,11 +43,11 @@ t.test('a project activity lists its own log entries with their indices', async 
         },
       },
       {
-        type: 'workspace.output_submitted',
+        type: 'release.released',
         actor: 'system',
         project: id,
-        subject: 'workspace:1',
-        details: { submission: 's1', files: [{ name: 'table.csv', size: 12, sha256: HASH }] },
+        subject: 'release:1',
+        details: { request: 'r1', files: [{ name: 'table.csv', revision: 1, size: 12, sha256: HASH }] },
       },
       {
         type: 'workspace.status_changed',
@@ -82,7 +82,7 @@ t.test('a project activity lists its own log entries with their indices', async 
   t.same(
     items.slice(0, 2).map((i) => [i.type, i.kind]),
     [
-      ['workspace.output_submitted', 'output'],
+      ['release.released', 'output'],
       ['extract.published', 'extract'],
     ],
     "newest first, the project's own entries only, state changes of workspaces left out",

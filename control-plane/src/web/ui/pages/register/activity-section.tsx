@@ -26,7 +26,6 @@ const TYPE_LABEL: Record<string, MessageKey> = {
   'extract.failed': 'activity.type.extractFailed',
   'workspace.requested': 'activity.type.workspaceRequested',
   'workspace.connected': 'activity.type.workspaceConnected',
-  'workspace.output_submitted': 'activity.type.outputSubmitted',
   'release.files_changed': 'activity.type.releaseFilesChanged',
   'release.checked': 'activity.type.releaseChecked',
   'release.voted': 'activity.type.releaseVoted',
