@@ -61,8 +61,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // Unknown fields are refused, not silently dropped: the caller learns their input was not used.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
-  app.addHook('onSend', async (request, reply) => {
+  // Set when the request arrives, so every answer carries it, errors included; a callback hook,
+  // not an async one, since it runs on every request.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   // Leader-only work (log integrator, reconciler, expiry) registers here; HTTP is served by all.
