@@ -2,11 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 
-/**
- * Helmet's security headers (CSP, HSTS, frame and sniffing protection, …), computed once: they
- * do not depend on the request, and building them per request (as @fastify/helmet does) cost a
- * tenth of a small route's time.
- */
 const CONTENT_SECURITY_POLICY = {
   directives: {
     defaultSrc: ["'self'"],
@@ -16,7 +11,11 @@ const CONTENT_SECURITY_POLICY = {
   },
 };
 
-export function securityHeaders(): Record<string, string> {
+/**
+ * Helmet's headers for pages (the web application, the API documentation): computed once, since
+ * they do not depend on the request (@fastify/helmet rebuilt them on every request).
+ */
+function pageHeaders(): Record<string, string> {
   const headers: Record<string, string> = {};
   const response = {
     setHeader(name: string, value: string | number) {
@@ -36,10 +35,23 @@ export function securityHeaders(): Record<string, string> {
   return headers;
 }
 
+/**
+ * JSON answers are never rendered, framed or cached: the OWASP REST security headers. No cache may
+ * keep an answer about a project, a release or an account.
+ */
+const API_HEADERS: Record<string, string> = {
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
 export function installSecurityHeaders(app: FastifyInstance): void {
-  const headers = securityHeaders();
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
+  const pages = pageHeaders();
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(request.url.startsWith('/api/') ? API_HEADERS : pages);
     done();
   });
 }

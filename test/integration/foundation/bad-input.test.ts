@@ -120,6 +120,8 @@ t.test('responses carry a request id and security headers; errors hide internals
   t.match(res.headers['strict-transport-security'], /max-age=\d+/);
   const missing = await app.inject('/api/v1/nothing');
   t.equal(missing.statusCode, 404);
-  t.equal(missing.headers['x-frame-options'], 'SAMEORIGIN', 'errors carry the headers too');
+  t.equal(missing.headers['x-frame-options'], 'DENY', 'errors carry the headers too');
+  t.equal(missing.headers['cache-control'], 'no-store', 'no cache keeps an API answer');
+  t.match(missing.headers['content-security-policy'], /default-src 'none'/);
   t.same(Object.keys(missing.json()).sort(), ['error', 'message']);
 });
