@@ -141,6 +141,18 @@ t.test('apply, approve, extract, workspace, release, review, download, register'
     'the findings beside the table',
   );
   await checkPage(t, researcher, 'flow-07-submitted-blocked');
+  // The file itself, on request: every row, the small counts flagged where they stand.
+  const disclosive = page.locator('section.release-file').filter({ hasText: DISCLOSIVE });
+  await disclosive.getByRole('button', { name: 'Vis filen' }).click();
+  const whole = disclosive.getByRole('table', { name: new RegExp(`^${DISCLOSIVE}: de første 3 af 3`) });
+  await whole.waitFor();
+  t.equal(await whole.locator('tbody tr').count(), 3, 'the whole table is shown');
+  t.same(
+    (await whole.locator('td.flagged-block').allTextContents()).map((c) => c.split(' ')[0]),
+    ['3', '2'],
+    'with the same cells flagged',
+  );
+  await checkPage(t, researcher, 'flow-07b-file-shown');
 
   // ── two independent reviewers ───────────────────────────────────────────────────────
   for (const [name, first] of [

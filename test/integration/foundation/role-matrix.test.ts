@@ -64,6 +64,7 @@ const EXPECTED: Record<string, Caller[]> = {
   'PUT /api/v1/release-requests/{id}/files': ['researcher'],
   'DELETE /api/v1/release-requests/{id}/files/{fileId}': ['researcher'],
   'GET /api/v1/release-requests/{id}/files/{fileId}': ['researcher'],
+  'GET /api/v1/release-requests/{id}/files/{fileId}/preview': ['researcher', 'reviewer', 'admin'],
   'POST /api/v1/release-requests/{id}/submit': ['researcher'],
   'POST /api/v1/release-requests/{id}/withdraw': ['researcher'],
   'POST /api/v1/release-requests/{id}/votes': ['reviewer'],

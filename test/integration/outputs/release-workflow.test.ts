@@ -10,6 +10,7 @@ import {
 } from '../../../control-plane/src/auth/accounts.js';
 import { upsertLocalAccount } from '../../../control-plane/src/auth/local-accounts.js';
 import { ReleaseService } from '../../../control-plane/src/outputs/release/index.js';
+import { outboxPrefix } from '../../../control-plane/src/storage/layout.js';
 import { bearer, login, TEST_PASSWORD } from '../../support/app.js';
 import { api, BENIGN_FILES, counts, logEvents, ROWS_CSV, releaseBed, submitted } from './support.js';
 
@@ -430,5 +431,52 @@ t.test(
       ['draft→submitted', 'submitted→partially_reviewed', 'partially_reviewed→reviewed'],
     );
     t.equal((await logEvents(bed.pool, 'release.voted')).length, 3);
+  },
+);
+
+t.test(
+  'invariant 1: a submitted file is previewed by the author and reviewers (bounded, CPR numbers masked, logged), by nobody else',
+  async (t) => {
+    const bed = await releaseBed(t);
+    const call = api(bed.app);
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    await bed.put({ ...BENIGN_FILES, 'rows.csv': ROWS_CSV });
+    await bed.store.put(`${outboxPrefix(bed.projectId, bed.workspaceId)}figure.png`, png);
+    const { id, files } = await submitted(bed, [TABLE, 'rows.csv', 'figure.png']);
+    const fileId = (name: string) => files.find((f: { name: string }) => f.name === name).id;
+    const url = (name: string) => `/release-requests/${id}/files/${fileId(name)}/preview`;
+
+    const table = await call(bed.rev1, 'GET', url(TABLE));
+    t.equal(table.status, 200, table.res.body);
+    const csv = BENIGN_FILES[TABLE] as string;
+    t.same(table.body.header, csv.split('\n')[0]?.split(','), 'the header as in the file');
+    t.equal(table.body.totalRows, csv.trim().split('\n').length - 1);
+    const rows = await call(bed.anna, 'GET', url('rows.csv'));
+    t.equal(rows.status, 200, 'the author sees their own file');
+    t.same(rows.body.rows[0], ['••••••-••••', '3'], 'CPR numbers masked');
+    t.notMatch(rows.res.body, /010190-1234|0101901234/);
+    const image = await call(bed.admin, 'GET', url('figure.png'));
+    t.match(image.body, { kind: 'image', mediaType: 'image/png', base64: png.toString('base64') });
+
+    t.equal((await call(bed.bo, 'GET', url(TABLE))).status, 404, "another project's researcher sees nothing");
+    t.equal((await call({}, 'GET', url(TABLE))).status, 401);
+    t.equal(
+      (
+        await call(
+          bed.rev1,
+          'GET',
+          `/release-requests/${id}/files/00000000-0000-0000-0000-000000000000/preview`,
+        )
+      ).status,
+      404,
+    );
+    t.same(
+      (await logEvents(bed.pool, 'release.previewed')).map((e) => e.details.file).sort(),
+      ['figure.png', 'rows.csv', TABLE].sort(),
+      'each look is logged, by name and hash',
+    );
   },
 );

@@ -14,6 +14,7 @@ export const RELEASE_VOTED = 'release.voted';
 export const RELEASE_STATUS_CHANGED = 'release.status_changed';
 export const RELEASE_RELEASED = 'release.released';
 export const RELEASE_DOWNLOADED = 'release.downloaded';
+export const RELEASE_PREVIEWED = 'release.previewed';
 
 const sha256 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
 const file = {
@@ -114,6 +115,17 @@ eventTypes.register({
 eventTypes.register({
   type: RELEASE_DOWNLOADED,
   description: 'A project member downloaded a released file',
+  details: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['request', 'file', 'sha256'],
+    properties: { request: { type: 'string' }, file: { type: 'string' }, sha256 },
+  },
+});
+
+eventTypes.register({
+  type: RELEASE_PREVIEWED,
+  description: 'Someone looked at a submitted file of a release request (author, reviewer or admin)',
   details: {
     type: 'object',
     additionalProperties: false,

@@ -21,6 +21,21 @@ const REVIEWER = ['reviewer'] as const;
 const SEEING = ['researcher', 'reviewer', 'admin'] as const;
 const one = { 200: requestSchema, 404: errorBody, 409: errorBody, 413: errorBody, ...commonErrors };
 const many = { 200: { type: 'array', items: requestSchema }, 404: errorBody, ...commonErrors };
+const previewSchema = {
+  type: 'object',
+  required: ['kind'],
+  properties: {
+    kind: { enum: ['table', 'text', 'image', 'none'] },
+    header: { type: 'array', items: { type: 'string' } },
+    rows: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
+    totalRows: { type: 'integer' },
+    text: { type: 'string' },
+    truncated: { type: 'boolean' },
+    mediaType: { type: 'string' },
+    base64: { type: 'string' },
+    reason: { type: 'string' },
+  },
+} as const;
 const who = (request: { principal?: Principal }) => request.principal as Principal;
 
 /** The release workflow: researchers compose and submit, reviewers vote and decide. Prefix: /api/v1. */
@@ -77,6 +92,20 @@ export default async function releaseRoutes(
       },
     },
     async (request) => releases.get(who(request), request.params.id),
+  );
+
+  app.get<{ Params: { id: string; fileId: string } }>(
+    '/release-requests/:id/files/:fileId/preview',
+    {
+      config: { access: SEEING },
+      schema: {
+        summary:
+          'A submitted file as the reviewers judge it: the first rows of a table, a text or an image (CPR numbers masked; logged)',
+        params: fileParams,
+        response: { 200: previewSchema, 404: errorBody, ...commonErrors },
+      },
+    },
+    async (request) => releases.preview(who(request), request.params.id, request.params.fileId),
   );
 
   app.patch<{ Params: { id: string }; Body: { context: string } }>(

@@ -11,9 +11,10 @@ import { isIndependentReviewer, viewerOf } from './access.js';
 import type { NewRequest } from './authoring.js';
 import * as authoring from './authoring.js';
 import type { PseudonymLoader, WorkspaceExtractVersion } from './checks.js';
-import { RELEASE_DOWNLOADED } from './events.js';
-import { releasedKey } from './files.js';
+import { RELEASE_DOWNLOADED, RELEASE_PREVIEWED } from './events.js';
+import { releasedKey, snapshotKey } from './files.js';
 import { loadReleasePolicy, type ReleasePolicy } from './policy.js';
+import { type FilePreview, previewOf } from './preview.js';
 import * as reviewing from './reviewing.js';
 import { IN_REVIEW, type ReleaseStatus } from './status.js';
 import { getRequest, listRequests, type ReleaseRequest } from './store.js';
@@ -178,6 +179,33 @@ export class ReleaseService {
   async release(principal: Principal, id: string): Promise<RequestView> {
     await reviewing.release(this.deps, principal, id);
     return this.get(principal, id);
+  }
+
+  /**
+   * A submitted file as the reviewers judge it (rows, text or image; bounded, CPR numbers masked),
+   * for whoever may see the request; logged, since the file is not released yet.
+   */
+  async preview(principal: Principal, id: string, fileId: string): Promise<FilePreview> {
+    const { request, project } = await loadVisible(this.deps, principal, id);
+    const file = request.files.find((f) => f.id === fileId);
+    if (!file) throw new KlarsynError('not_found', 'no such file in the request');
+    await inTransaction(this.deps.pool, (tx) =>
+      this.deps.log.append(
+        {
+          type: RELEASE_PREVIEWED,
+          actor: account(principal),
+          project: project.id,
+          subject: `release:${id}`,
+          details: { request: id, file: file.name, sha256: file.sha256 },
+        },
+        tx,
+      ),
+    );
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.deps.store.get(snapshotKey(project.id, id, file.sha256))) {
+      chunks.push(chunk as Buffer);
+    }
+    return previewOf(file.name, Buffer.concat(chunks));
   }
 
   // ── downloads ────────────────────────────────────────────────────────────────────────────

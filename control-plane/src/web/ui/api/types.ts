@@ -90,6 +90,13 @@ export interface Extract {
 }
 
 /** A workspace of a project, as the reconciler reports it. */
+/** GET /api/v1/release-requests/{id}/files/{fileId}/preview */
+export type FilePreview =
+  | { kind: 'table'; header: string[]; rows: string[][]; totalRows: number }
+  | { kind: 'text'; text: string; truncated: boolean }
+  | { kind: 'image'; mediaType: string; base64: string }
+  | { kind: 'none'; reason: string };
+
 /** GET /api/v1/workspaces/{id}/outbox */
 export interface OutboxFile {
   name: string;

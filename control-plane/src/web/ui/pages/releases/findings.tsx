@@ -12,6 +12,23 @@ interface Flag {
   value: string;
 }
 
+/** The flagged cells by `row\u0000column` (rows as the findings count them: 0 is the header). */
+export function flagsOf(findings: NonNullable<ReleaseFile['findings']>): Map<string, Flag> {
+  const flags = new Map<string, Flag>();
+  findings.forEach((f, i) => {
+    for (const c of f.cells) {
+      const key = flagKey(c.row, c.column);
+      const flag = flags.get(key) ?? { severity: f.severity, findings: [], value: c.value };
+      if (f.severity === 'block') flag.severity = 'block';
+      flag.findings.push(i + 1);
+      flags.set(key, flag);
+    }
+  });
+  return flags;
+}
+
+export const flagKey = (row: number, column: string) => `${row}\u0000${column}`;
+
 /**
  * A file's findings beside the cells they flag. The grid has the flagged rows and columns only (the
  * API gives the checks' cells, not the file), each flagged cell coloured by its severity and
@@ -23,16 +40,7 @@ export function Findings({ file }: { file: ReleaseFile }) {
   if (file.verdict === null) return <p class="hint">{t('release.notChecked')}</p>;
   if (findings.length === 0) return <p>{t('release.noFindings')}</p>;
 
-  const flags = new Map<string, Flag>();
-  findings.forEach((f, i) => {
-    for (const c of f.cells) {
-      const key = `${c.row}\u0000${c.column}`;
-      const flag = flags.get(key) ?? { severity: f.severity, findings: [], value: c.value };
-      if (f.severity === 'block') flag.severity = 'block';
-      flag.findings.push(i + 1);
-      flags.set(key, flag);
-    }
-  });
+  const flags = flagsOf(findings);
   const cells = findings.flatMap((f) => f.cells);
   const rows = [...new Set(cells.map((c) => c.row))].sort((a, b) => a - b);
   const columns = [...new Set(cells.map((c: FlaggedCell) => c.column))];
@@ -59,7 +67,7 @@ export function Findings({ file }: { file: ReleaseFile }) {
                 <tr key={r}>
                   <th scope="row">{r === 0 ? t('release.headerRow') : r}</th>
                   {columns.map((c) => {
-                    const flag = flags.get(`${r}\u0000${c}`);
+                    const flag = flags.get(flagKey(r, c));
                     if (!flag) return <td key={c} class="unflagged" />;
                     return (
                       <td key={c} class={`flagged flagged-${flag.severity}`}>

@@ -7,6 +7,7 @@ import { useResource } from '../../components/use-resource.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { Link } from '../../router.js';
 import { AuthorPanel } from './author-panel.js';
+import { FilePreviewToggle } from './file-preview.js';
 import { Findings } from './findings.js';
 import { ReleaseStatusBadge, VerdictBadge } from './release-badges.js';
 import { DecisionPanel, VoteForm } from './review-panel.js';
@@ -181,6 +182,7 @@ export function ReleasePage({ id }: { id: string }) {
             </h3>
             {f.verdict === 'block' && <p class="problem">{t('release.blocked')}</p>}
             <Findings file={f} />
+            <FilePreviewToggle requestId={request.id} file={f} />
             {votes.length > 0 && (
               <ul class="plain votes" aria-label={t('release.votesOn', { file: f.name })}>
                 {votes.map((v) => (
