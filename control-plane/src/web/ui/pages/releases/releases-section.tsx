@@ -4,9 +4,9 @@ import type { ReleaseRequest, Workspace } from '../../api/types.js';
 import { ErrorAlert, Loading } from '../../components/alerts.js';
 import { useResource } from '../../components/use-resource.js';
 import { useI18n } from '../../i18n/i18n.js';
-import { Link, navigate } from '../../router.js';
+import { navigate } from '../../router.js';
 import { OutboxPicker } from './outbox-picker.js';
-import { ReleaseStatusBadge } from './release-badges.js';
+import { RequestTable } from './request-table.js';
 
 /** Names typed one per line (or comma-separated), without duplicates. */
 const names = (text: string) => [
@@ -66,31 +66,12 @@ export function ReleasesSection({ projectId }: { projectId: string }) {
       {requests.error !== undefined && <ErrorAlert error={requests.error} />}
       {requests.data?.length === 0 && <p>{t('release.none')}</p>}
       {requests.data && requests.data.length > 0 && (
-        <table>
-          <caption class="visually-hidden">{t('release.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('release.request')}</th>
-              <th scope="col">{t('release.state')}</th>
-              <th scope="col">{t('release.files')}</th>
-              <th scope="col">{t('release.updated')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {requests.data.map((r) => (
-              <tr key={r.id}>
-                <th scope="row">
-                  <Link href={`/releases/${r.id}`}>{r.context.split('\n')[0]?.slice(0, 80)}</Link>
-                </th>
-                <td>
-                  <ReleaseStatusBadge status={r.status} />
-                </td>
-                <td>{r.files.map((f) => f.name).join(', ')}</td>
-                <td>{dateTime(r.updatedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <RequestTable
+          caption={t('release.title')}
+          requests={requests.data}
+          files={(r) => r.files.map((f) => f.name).join(', ')}
+          when={{ label: t('release.updated'), of: (r) => r.updatedAt }}
+        />
       )}
 
       {!composing && (
