@@ -31,7 +31,6 @@ export interface LogReaderOptions {
 export class LogReader {
   private knownSize = -1;
   private readonly upper = new UpperTiles();
-  private warming: Promise<void> | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -133,11 +132,6 @@ export class LogReader {
 
   private async hashes(ranges: Range[]): Promise<Uint8Array[]> {
     if (ranges.length === 0) return [];
-    this.warming ??= this.upper.warm(this.pool).catch((error) => {
-      this.warming = undefined;
-      throw error;
-    });
-    await this.warming;
     const node = await proofNodes(this.pool, ranges, this.knownSize, this.upper);
     return ranges.map(([a, b]) => hashRange(a, b, node));
   }

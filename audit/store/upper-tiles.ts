@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { HASH_SIZE } from '../merkle/hash.js';
 import { TILE_WIDTH } from '../tiles/paths.js';
 import { INNER_HASHES, type TileSet } from '../tiles/tile-set.js';
@@ -18,25 +17,6 @@ export class UpperTiles {
     return (
       level >= 1 && hashes.length === TILE_WIDTH * HASH_SIZE && inner?.length === INNER_HASHES * HASH_SIZE
     );
-  }
-
-  /**
-   * Loads the newest full upper tiles in one query, so a reader's first proofs do not each pay for
-   * a tile of their own (at 10M entries there are some 150 of them).
-   */
-  async warm(db: pg.Pool | pg.ClientBase): Promise<void> {
-    const { rows } = await db.query<{ level: number; idx: string; hashes: Buffer; inner_hashes: Buffer }>({
-      name: 'tlog_upper_tiles',
-      text: `SELECT level, idx, hashes, inner_hashes FROM tlog_tiles
-             WHERE level >= 1 AND inner_hashes IS NOT NULL AND octet_length(hashes) = $1
-             ORDER BY level DESC, idx DESC LIMIT $2`,
-      values: [TILE_WIDTH * HASH_SIZE, this.capacity],
-    });
-    // Oldest first, so the newest end up the most recently used.
-    for (const r of rows.reverse()) {
-      if (UpperTiles.keeps(r.level, r.hashes, r.inner_hashes))
-        this.add(r.level, Number(r.idx), r.hashes, r.inner_hashes);
-    }
   }
 
   has(level: number, index: number): boolean {
