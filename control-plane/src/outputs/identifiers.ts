@@ -69,7 +69,8 @@ export interface IdentifierHit {
 }
 
 const HEX_RUN = /(?<![0-9A-Za-z])[0-9a-fA-F]{12,32}(?![0-9A-Za-z])/g;
-const CPR_RUN = /(?<![\d-])\d{6}-?\d{4}(?![\d-])/g;
+/** A run of ten digits, optionally DDMMYY-SSSS, standing on its own. */
+export const CPR_RUN = /(?<![\d-])\d{6}-?\d{4}(?![\d-])/g;
 
 function longestHexRun(text: string): number {
   let longest = 0;

@@ -1,7 +1,6 @@
-import { isCprShaped } from './identifiers.js';
+import { CPR_RUN, isCprShaped } from './identifiers.js';
 import type { Finding } from './model.js';
 
-const CPR_RUN = /(?<![\d-])\d{6}-?\d{4}(?![\d-])/g;
 const MASK = '••••••-••••';
 
 /** The text with every CPR-shaped number replaced by a mask. */

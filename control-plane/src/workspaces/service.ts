@@ -7,9 +7,9 @@ import { KlarsynError } from '../errors.js';
 import { listExtracts } from '../extracts/store.js';
 import { isActive } from '../projects/status.js';
 import { getProject, type Project } from '../projects/store.js';
-import { outboxPrefix } from '../storage/layout.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { WORKSPACE_REQUESTED } from './events.js';
+import { listOutbox, type OutboxFile } from './outbox-files.js';
 import type { Reconciler } from './reconciler.js';
 import type { WorkspaceRuntime } from './runtime.js';
 import type { WorkspaceActor } from './status.js';
@@ -41,13 +41,6 @@ export interface WorkspaceServiceDeps {
   reconciler: Pick<Reconciler, 'kick'>;
   store: ObjectStore;
   maxActivePerProject: number;
-}
-
-/** A file in a workspace's outbox, as a release request may name it. */
-export interface OutboxFile {
-  name: string;
-  size: number;
-  lastModified: string;
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -124,16 +117,7 @@ export class WorkspaceService {
   /** The files in the workspace's outbox (names and sizes, never contents), to compose a release request. */
   async outbox(principal: Principal, id: string): Promise<OutboxFile[]> {
     const workspace = await this.get(principal, id);
-    const prefix = outboxPrefix(workspace.projectId, workspace.id);
-    const files: OutboxFile[] = [];
-    for await (const object of this.deps.store.list(prefix)) {
-      files.push({
-        name: object.key.slice(prefix.length),
-        size: object.size,
-        lastModified: object.lastModified.toISOString(),
-      });
-    }
-    return files.sort((a, b) => a.name.localeCompare(b.name));
+    return listOutbox(this.deps.store, workspace.projectId, workspace.id);
   }
 
   /** Stops the sandbox; the outbox stays, and a restart starts a fresh sandbox on it. */

@@ -11,6 +11,7 @@ import { getProject } from '../../projects/store.js';
 import { outboxPrefix } from '../../storage/layout.js';
 import { assertObjectKey } from '../../storage/object-key.js';
 import type { ObjectStore } from '../../storage/object-store.js';
+import { listOutbox } from '../outbox-files.js';
 import { type Workspace, workspaceByCertificate } from '../store.js';
 import { launchedExtractVersion } from './extract-version.js';
 import type { WorkspaceCa } from './workspace-ca.js';
@@ -81,15 +82,7 @@ export async function startOutboxServer(options: OutboxServerOptions): Promise<F
 
   app.get('/v1/outbox', async (request) => {
     const workspace = request.workspace as Workspace;
-    const files = [];
-    for await (const object of options.store.list(outbox(workspace))) {
-      files.push({
-        name: object.key.slice(outbox(workspace).length),
-        size: object.size,
-        lastModified: object.lastModified.toISOString(),
-      });
-    }
-    return files;
+    return listOutbox(options.store, workspace.projectId, workspace.id);
   });
 
   app.put<{ Params: { name: string }; Body: Buffer }>(
