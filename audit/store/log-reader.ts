@@ -2,9 +2,9 @@ import type pg from 'pg';
 import { AuditError } from '../errors.js';
 import { consistencyRanges, hashRange, inclusionRanges, type Range } from '../merkle/ranges.js';
 import { TILE_WIDTH } from '../tiles/paths.js';
+import { PerfectNodes } from './perfect-nodes.js';
 import { proofNodes } from './proof-nodes.js';
 import { readTiles } from './tile-store.js';
-import { UpperTiles } from './upper-tiles.js';
 
 export interface StoredCheckpoint {
   size: number;
@@ -30,7 +30,7 @@ export interface LogReaderOptions {
  */
 export class LogReader {
   private knownSize = -1;
-  private readonly upper = new UpperTiles();
+  private readonly known = new PerfectNodes();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -132,7 +132,7 @@ export class LogReader {
 
   private async hashes(ranges: Range[]): Promise<Uint8Array[]> {
     if (ranges.length === 0) return [];
-    const node = await proofNodes(this.pool, ranges, this.knownSize, this.upper);
+    const node = await proofNodes(this.pool, ranges, this.knownSize, this.known);
     return ranges.map(([a, b]) => hashRange(a, b, node));
   }
 }

@@ -1,5 +1,6 @@
-// Proofs in a log past one full level-1 tile (65,536 entries): the reader keeps full upper tiles in
-// memory after the first proof; cold and warm proofs, and inclusion and consistency, must verify.
+// Proofs in a log past one full level-1 tile (65,536 entries): the reader keeps the perfect
+// subtree hashes above level 0 and those of the tree's right edge after the first proof; cold and
+// warm proofs, and inclusion and consistency, must verify, and warm ones read only level-0 tiles.
 import t from 'tap';
 import { leafHash, verifyConsistency, verifyInclusion } from '../../../audit/index.js';
 import { LogReader } from '../../../audit/store/log-reader.js';
@@ -7,7 +8,7 @@ import { logFixture } from './support.js';
 
 const SIZE = 70_000;
 
-t.test('invariant 4: proofs from cached upper tiles verify against the signed roots', async (t) => {
+t.test('invariant 4: proofs from kept perfect nodes verify against the signed roots', async (t) => {
   const f = await logFixture(t, { batchSize: 40_000 });
   // Events written in SQL, as the benchmark does: 70,000 appends through the API would only be slower.
   await f.app.query(
@@ -23,8 +24,19 @@ t.test('invariant 4: proofs from cached upper tiles verify against the signed ro
   t.ok(first, 'a checkpoint at the first batch');
 
   const reader = new LogReader(f.app);
+  // The tile levels each proof query reads, from the pool the reader uses.
+  const tileLevels: number[][] = [];
+  const query = f.app.query.bind(f.app) as (...args: unknown[]) => unknown;
+  f.app.query = ((config: { name?: string; values?: unknown[] }, ...rest: unknown[]) => {
+    if (config?.name === 'tlog_proof_nodes') tileLevels.push(config.values?.[1] as number[]);
+    return query(config, ...rest);
+  }) as typeof f.app.query;
+  t.teardown(() => {
+    f.app.query = query as typeof f.app.query;
+  });
   const indices = [0, 1, 255, 256, 40_001, 65_535, 65_536, 69_999];
   for (const round of ['cold', 'warm']) {
+    tileLevels.length = 0;
     for (const index of indices) {
       const [entry] = await reader.entries(index, index + 1);
       const proof = await reader.inclusionProof(index, SIZE);
@@ -38,8 +50,11 @@ t.test('invariant 4: proofs from cached upper tiles verify against the signed ro
       verifyConsistency(40_000, SIZE, consistency, first?.root as Uint8Array, latest?.root as Uint8Array),
       `${round}: consistency 40,000 → ${SIZE}`,
     );
+    const upper = tileLevels.flat().filter((level) => level > 0).length;
+    if (round === 'cold') t.ok(upper > 0, 'cold proofs read nodes above level 0');
+    else t.equal(upper, 0, 'warm proofs read only level-0 tiles');
   }
-  // A proof for an earlier tree size uses the same cached tiles where they were already full.
+  // A proof for an earlier tree size uses the nodes kept at the later one: perfect nodes never change.
   const [entry] = await reader.entries(12_345, 12_346);
   t.ok(
     verifyInclusion(
