@@ -36,7 +36,7 @@ format: node_modules/.installed
 test: build typecheck lint
 	bash infra/dev/install-browser.sh
 	bash infra/dev/install-packages.sh
-	bash infra/dev/with-services.sh npx tap
+	bash infra/dev/with-services.sh npx tap || { bash test/print-failures.sh; exit 1; }
 
 bench: build
 	@bash test/bench/run.sh $(BENCH)
