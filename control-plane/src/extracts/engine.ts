@@ -119,7 +119,8 @@ async function pseudonymise(
   const sql = mapSql(job.plan, kind);
   if (!sql) return;
   const key = deriveSubKey(job.secret, kind === 'person_pseudonym' ? 'person' : 'contact');
-  const map = new PseudonymMap(key);
+  // mapSql hands the function each distinct value once.
+  const map = new PseudonymMap(key, undefined, { distinct: true });
   try {
     await attachPseudonymFunction(db, kind === 'person_pseudonym' ? PERSON_PSEUDONYM : RECORD_PSEUDONYM, map);
     await db.run(sql);

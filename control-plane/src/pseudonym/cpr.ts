@@ -44,12 +44,16 @@ export function isLeapYear(year: number): boolean {
 
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** Weighted digit sum divisible by 11. `normalised` must be ten digits. */
 export function passesMod11(normalised: string): boolean {
   return mod11OfDigits(Buffer.from(normalised, 'latin1'), 0);
+}
+
+function twoDigits(src: Uint8Array, at: number): number {
+  return ((src[at] as number) - 48) * 10 + (src[at + 1] as number) - 48;
 }
 
 function mod11OfDigits(src: Uint8Array, offset: number): boolean {
@@ -63,10 +67,10 @@ function mod11OfDigits(src: Uint8Array, offset: number): boolean {
  * pseudonymiser classifies every distinct CPR in a register with it.
  */
 export function cprStatusOfDigits(src: Uint8Array, offset: number): CprStatus {
-  const digit = (i: number) => (src[offset + i] as number) - 48;
-  const day = digit(0) * 10 + digit(1);
-  const month = digit(2) * 10 + digit(3);
-  const year = birthYear(digit(4) * 10 + digit(5), digit(6));
+  // Plain arithmetic, no helper closure: this runs once per distinct CPR of a register.
+  const day = twoDigits(src, offset);
+  const month = twoDigits(src, offset + 2);
+  const year = birthYear(twoDigits(src, offset + 4), (src[offset + 6] as number) - 48);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return 'invalid';
   return mod11OfDigits(src, offset) ? 'valid' : 'valid_no_mod11';
 }

@@ -73,7 +73,7 @@ export class DigitTable {
       const s = this.probe(k, hashDigits(hi, k - hi * 100000));
       this.f64[s * SLOT_F64] = k;
       this.f64[s * SLOT_F64 + 1] = old[j * SLOT_F64 + 1] as number;
-      this.i32.set(oldI32.subarray(j * SLOT_I32 + 4, j * SLOT_I32 + 8), s * SLOT_I32 + 4);
+      for (let w = 4; w < SLOT_I32; w++) this.i32[s * SLOT_I32 + w] = oldI32[j * SLOT_I32 + w] as number;
     }
   }
 

@@ -9,9 +9,9 @@ import type { SecretKey } from './secret-key.js';
 import { CURRENT_KEY_VERSION, deriveSubKey } from './subkeys.js';
 
 /**
- * Pseudonymises the CPR columns of one Parquet or CSV file into another, through the same map and
- * DuckDB function as the extract engine: every CPR column (pnr, mor_id, …) under the person key,
- * every other column copied as it is. The output appears only complete and checked: it is written
+ * Pseudonymises the CPR columns of one Parquet or CSV file into another, the way the extract
+ * engine does (a distinct-value map through the same DuckDB function, joined back): every CPR
+ * column (pnr, mor_id, …) under the person key, every other column copied as it is, rows in order. The output appears only complete and checked: it is written
  * under a temporary name and renamed once distinct CPRs and distinct pseudonyms agree.
  */
 
@@ -23,8 +23,8 @@ export interface PseudonymiseFileOptions {
   output: string;
   cprColumns: readonly string[];
   keyVersion?: string;
-  /** Values pseudonymised so far out of `total` (CPR columns × rows; 0 when unknown). */
-  onProgress?: (done: number, total: number) => void;
+  /** The phase, and for `pseudonymising` the distinct CPR values done out of `total` (0 when unknown). */
+  onProgress?: (phase: string, done: number, total: number) => void;
 }
 
 export interface PseudonymiseFileResult {
@@ -52,64 +52,104 @@ export async function pseudonymiseFile(options: PseudonymiseFileOptions): Promis
     throw new PseudonymError('input_unreadable', `${options.input}: not a .parquet or .csv file`);
   if (!outFormat)
     throw new PseudonymError('output_unwritable', `${options.output}: not a .parquet or .csv file`);
+  const progress = options.onProgress ?? (() => {});
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   const tmp = join(
     dirname(options.output),
     `.${basename(options.output)}.${randomBytes(6).toString('hex')}.tmp`,
   );
-  const map = new PseudonymMap(
-    deriveSubKey(options.secret, 'person', options.keyVersion ?? CURRENT_KEY_VERSION),
-  );
+  const personKey = deriveSubKey(options.secret, 'person', options.keyVersion ?? CURRENT_KEY_VERSION);
+  let map: PseudonymMap | undefined;
   try {
     const { relation, columns, types } = await openInput(db, options.input, inFormat, options.cprColumns);
     const missing = options.cprColumns.filter((c) => !columns.includes(c));
     if (missing.length > 0) {
       throw new PseudonymError('cpr_column_missing', `${options.input} has no column ${missing.join(', ')}`);
     }
-    const total = (await countRows(db, relation, inFormat)) * options.cprColumns.length;
-    let done = 0;
-    await attachPseudonymFunction(db, 'klarsyn_person', map, (n) => {
-      done += n;
-      options.onProgress?.(done, total);
-    });
-    const select = columns.map((c, i) => {
-      if (!options.cprColumns.includes(c)) return ident(c);
-      // A CPR column read as a number has lost its leading zero.
-      const text = INTEGER_TYPES.test(types[i] as string)
-        ? `lpad(CAST(${ident(c)} AS VARCHAR), 10, '0')`
-        : `CAST(${ident(c)} AS VARCHAR)`;
-      return `klarsyn_person(${text}) AS ${ident(c)}`;
-    });
-    const format = outFormat === 'parquet' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT csv, HEADER true';
-    let rows: number;
-    try {
+    // A CPR column read as a number has lost its leading zero.
+    const key = (c: string, from: string) =>
+      INTEGER_TYPES.test(types[columns.indexOf(c)] as string)
+        ? `lpad(CAST(${from}${ident(c)} AS VARCHAR), 10, '0')`
+        : `CAST(${from}${ident(c)} AS VARCHAR)`;
+    const rows = await fail(options.input, async () => {
+      // Each distinct CPR is pseudonymised once, into a map joined back to the rows: the keyed
+      // hash runs per person, and DuckDB's threads do the per-row work without calling into JS.
+      progress('finding distinct CPR numbers', 0, 0);
+      await db.run(
+        `CREATE TEMP TABLE cpr_values AS SELECT DISTINCT v AS value FROM (${options.cprColumns
+          .map((c) => `SELECT ${key(c, '')} AS v FROM ${relation.plain}`)
+          .join(' UNION ALL ')}) WHERE v IS NOT NULL`,
+      );
+      const distinct = Number((await db.runAndReadAll('SELECT count(*) FROM cpr_values')).getRows()[0]?.[0]);
+      map = new PseudonymMap(personKey, distinct, { distinct: true });
+      let done = 0;
+      await attachPseudonymFunction(db, 'klarsyn_person', map, (n) => {
+        done += n;
+        progress('pseudonymising', done, distinct);
+      });
+      await db.run(
+        'CREATE TEMP TABLE person_map AS SELECT value, klarsyn_person(value) AS pseudonym FROM cpr_values',
+      );
+      progress('writing', 0, 0);
       const copied = await db.runAndReadAll(
-        `COPY (SELECT ${select.join(', ')} FROM ${relation}) TO ${literal(tmp)} (${format})`,
+        `COPY (${joinedBack(relation, columns, options.cprColumns, key)}) TO ${literal(tmp)} (${
+          outFormat === 'parquet' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT csv, HEADER true'
+        })`,
       );
-      rows = Number(copied.getRows()[0]?.[0] ?? 0);
-    } catch (e) {
-      if (e instanceof PseudonymError) throw e;
-      const message = (e as Error).message;
-      if (message.includes('same pseudonym'))
-        throw new PseudonymError('pseudonym_collision', message, { cause: e });
-      throw new PseudonymError(
-        'input_unreadable',
-        `cannot pseudonymise ${options.input}: ${firstLine(message)}`,
-        {
-          cause: e,
-        },
-      );
-    }
-    map.assertInjective();
+      return Number(copied.getRows()[0]?.[0] ?? 0);
+    });
+    const complete = map as PseudonymMap;
+    complete.assertInjective();
     await rename(tmp, options.output);
-    return { rows, columns, stats: map.stats() };
+    return { rows, columns, stats: complete.stats() };
   } finally {
-    map.destroy();
+    map?.destroy();
+    personKey.key.destroy();
     db.closeSync();
     instance.closeSync();
     await rm(tmp, { force: true });
   }
+}
+
+/**
+ * The input with each CPR column replaced by its pseudonym from `person_map`, in the input's row
+ * order: a hash join gives rows in whatever order DuckDB's threads finish, so rows carry their
+ * position and are sorted back.
+ */
+function joinedBack(
+  relation: Relation,
+  columns: readonly string[],
+  cprColumns: readonly string[],
+  key: (column: string, from: string) => string,
+): string {
+  const select = columns.map((c) => {
+    const i = cprColumns.indexOf(c);
+    return i < 0 ? `t.${ident(c)}` : `m${i}.pseudonym AS ${ident(c)}`;
+  });
+  const joins = cprColumns.map((c, i) => `LEFT JOIN person_map m${i} ON m${i}.value = ${key(c, 't.')}`);
+  return `SELECT ${select.join(', ')} FROM ${relation.numbered} t ${joins.join(' ')} ORDER BY t.file_row_number`;
+}
+
+/** Runs the pseudonymisation's SQL, turning DuckDB's errors into the pseudonymiser's. */
+async function fail<T>(input: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof PseudonymError) throw e;
+    const message = (e as Error).message;
+    if (message.includes('same pseudonym'))
+      throw new PseudonymError('pseudonym_collision', message, { cause: e });
+    throw new PseudonymError('input_unreadable', `cannot pseudonymise ${input}: ${firstLine(message)}`, {
+      cause: e,
+    });
+  }
+}
+
+/** The input as DuckDB reads it; for Parquet also with each row's position (`file_row_number`). */
+interface Relation {
+  plain: string;
+  numbered: string;
 }
 
 async function openInput(
@@ -117,15 +157,23 @@ async function openInput(
   path: string,
   format: FileFormat,
   cprColumns: readonly string[],
-): Promise<{ relation: string; columns: string[]; types: string[] }> {
+): Promise<{ relation: Relation; columns: string[]; types: string[] }> {
   // CSV CPR columns are read as text: type detection would turn 0101011234 into a number.
   const cprTypes = cprColumns.map((c) => `${literal(c)}: 'VARCHAR'`).join(', ');
+  const csv = `read_csv(${literal(path)}, header = true${cprColumns.length > 0 ? `, types = {${cprTypes}}` : ''})`;
   const relation =
     format === 'parquet'
-      ? `read_parquet(${literal(path)})`
-      : `read_csv(${literal(path)}, header = true${cprColumns.length > 0 ? `, types = {${cprTypes}}` : ''})`;
+      ? {
+          plain: `read_parquet(${literal(path)})`,
+          numbered: `read_parquet(${literal(path)}, file_row_number = true)`,
+        }
+      : {
+          plain: csv,
+          // A CSV has no row numbers; row_number() over the whole input streams in input order.
+          numbered: `(SELECT *, row_number() OVER () AS file_row_number FROM ${csv})`,
+        };
   try {
-    const described = await db.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`);
+    const described = await db.runAndReadAll(`DESCRIBE SELECT * FROM ${relation.plain}`);
     const rows = described.getRowObjectsJS();
     return {
       relation,
@@ -158,13 +206,6 @@ async function csvHeader(db: DuckDBConnection, path: string): Promise<string[]> 
     `DESCRIBE SELECT * FROM read_csv(${literal(path)}, header = true)`,
   );
   return described.getRowObjectsJS().map((r) => String(r.column_name));
-}
-
-async function countRows(db: DuckDBConnection, relation: string, format: FileFormat): Promise<number> {
-  // Parquet knows its row count from the footer; counting a CSV would read it twice.
-  if (format === 'csv') return 0;
-  const result = await db.runAndReadAll(`SELECT count(*) AS n FROM ${relation}`);
-  return Number(result.getRowObjectsJS()[0]?.n ?? 0);
 }
 
 function firstLine(message: string): string {

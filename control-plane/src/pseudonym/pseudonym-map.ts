@@ -23,6 +23,8 @@ const STATUS_INDEX: Record<CprStatus, number> = { valid: 0, valid_no_mod11: 1, i
 const NOT_CPR = 3;
 /** In a table slot's packed entry: set until the entry's pseudonym is computed. */
 const PENDING = 4;
+/** Status of an entry that turned out to be another entry's CPR in another form (distinct mode). */
+const ALIAS = 5;
 const HYPHEN = 45;
 const INLINE = 12;
 const NOT_DIGITS = -1;
@@ -61,7 +63,11 @@ export class PseudonymMap {
   // entries: 16 raw bytes each (little-endian 128-bit, as the kernel writes them) and a status
   private raw: Int32Array;
   private status: Uint8Array;
+  /** Per entry, its ten digits as a number (NOT_DIGITS for text), to tell a variant from a collision. */
+  private digitsOf: Float64Array;
   private size = 0;
+  private aliases = 0;
+  private readonly distinct: boolean;
 
   private readonly fixedEntries = new Int32Array(BATCH);
   private readonly fixedSlots = new Int32Array(BATCH);
@@ -75,17 +81,24 @@ export class PseudonymMap {
   private lateRows = new Int32Array(0);
   private lateEntries = new Int32Array(0);
 
-  constructor(key: PseudonymKey, expectedDistinct = 1 << 16) {
+  /**
+   * With `distinct`, the caller passes each value once (a DISTINCT query's output), so no lookup
+   * table is kept: every value is hashed, and two forms of one CPR number (`0707614285`,
+   * `070761-4285`) are recognised when their pseudonyms meet in the collision set.
+   */
+  constructor(key: PseudonymKey, expectedDistinct = 1 << 16, options: { distinct?: boolean } = {}) {
     this.key = key;
     this.cpr = key.cpr;
+    this.distinct = options.distinct === true;
     const keyBytes = key.key.expose();
     this.fixed = key.cpr ? new HmacKernel(keyBytes, { tag: key.tag, valueLength: 10 }) : null;
     this.generic = new HmacKernel(keyBytes, { tag: key.tag, valueLength: null });
-    this.table = new DigitTable(key.cpr ? expectedDistinct : 0);
+    this.table = new DigitTable(key.cpr && !this.distinct ? expectedDistinct : 0);
     this.seen = new PseudonymSet(expectedDistinct);
     const entries = Math.max(expectedDistinct, 1024);
     this.raw = new Int32Array(entries * 4);
     this.status = new Uint8Array(entries);
+    this.digitsOf = new Float64Array(entries);
   }
 
   /**
@@ -136,6 +149,11 @@ export class PseudonymMap {
     for (let i = 0; i < count; i++) {
       const value = values[i] as number;
       if (value === NOT_DIGITS) continue;
+      if (this.distinct) {
+        lateEntries[late] = this.addDigits(value, -1, data, i * 16 + 4, lengths[i * 4] === 11);
+        lateRows[late++] = i;
+        continue;
+      }
       const slot = table.probe(value, hashes[i] as number);
       if (table.f64[slot * 4] === value) {
         const packed = table.f64[slot * 4 + 1] as number;
@@ -151,7 +169,7 @@ export class PseudonymMap {
         }
         lateEntries[late] = packed >>> 3;
       } else {
-        lateEntries[late] = this.insertDigits(value, slot, data, i * 16 + 4, lengths[i * 4] === 11);
+        lateEntries[late] = this.addDigits(value, slot, data, i * 16 + 4, lengths[i * 4] === 11);
       }
       lateRows[late++] = i;
     }
@@ -175,14 +193,11 @@ export class PseudonymMap {
     this.lateEntries = new Int32Array(count);
   }
 
-  /** A new entry for ten digits not in the table; `slot` is the free slot the probe ended on. */
-  private insertDigits(
-    value: number,
-    slot: number,
-    src: Uint8Array,
-    offset: number,
-    hyphen: boolean,
-  ): number {
+  /**
+   * A new entry for ten digits not seen before; `slot` is the free table slot the probe ended on,
+   * or -1 in distinct mode, where there is no table.
+   */
+  private addDigits(value: number, slot: number, src: Uint8Array, offset: number, hyphen: boolean): number {
     let digits = src;
     let at = offset;
     if (hyphen) {
@@ -191,8 +206,8 @@ export class PseudonymMap {
       at = 0;
     }
     const status = STATUS_INDEX[cprStatusOfDigits(digits, at)];
-    const entry = this.addEntry(status);
-    const full = this.table.insert(slot, value, entry * 8 + PENDING + status);
+    const entry = this.addEntry(status, value);
+    const full = slot >= 0 && this.table.insert(slot, value, entry * 8 + PENDING + status);
     (this.fixed as HmacKernel).place(this.fixedCount, digits, at, 10);
     this.fixedEntries[this.fixedCount] = entry;
     this.fixedSlots[this.fixedCount++] = slot;
@@ -213,14 +228,16 @@ export class PseudonymMap {
         const hi = Number(normalised.slice(0, 5));
         const lo = Number(normalised.slice(5));
         const value = hi * 100000 + lo;
+        const digits = Buffer.from(normalised, 'latin1');
+        if (this.distinct) return this.addDigits(value, -1, digits, 0, false);
         const slot = this.table.probe(value, hashDigits(hi, lo));
         if (this.table.f64[slot * 4] === value) return (this.table.f64[slot * 4 + 1] as number) >>> 3;
-        return this.insertDigits(value, slot, Buffer.from(normalised, 'latin1'), 0, false);
+        return this.addDigits(value, slot, digits, 0, false);
       }
     }
     const known = this.byText.get(text);
     if (known !== undefined) return known;
-    const entry = this.addEntry(this.cpr ? STATUS_INDEX.invalid : NOT_CPR);
+    const entry = this.addEntry(this.cpr ? STATUS_INDEX.invalid : NOT_CPR, NOT_DIGITS);
     this.byText.set(text, entry);
     if (length <= this.generic.maxValueLength) {
       this.generic.place(this.genericCount, src, offset, length);
@@ -234,7 +251,7 @@ export class PseudonymMap {
     return entry;
   }
 
-  private addEntry(status: number): number {
+  private addEntry(status: number, digits: number): number {
     const entry = this.size++;
     if (entry === this.status.length) {
       const raw = new Int32Array(this.raw.length * 2);
@@ -243,8 +260,12 @@ export class PseudonymMap {
       const statuses = new Uint8Array(this.status.length * 2);
       statuses.set(this.status);
       this.status = statuses;
+      const digitsOf = new Float64Array(this.digitsOf.length * 2);
+      digitsOf.set(this.digitsOf);
+      this.digitsOf = digitsOf;
     }
     this.status[entry] = status;
+    this.digitsOf[entry] = digits;
     return entry;
   }
 
@@ -262,6 +283,7 @@ export class PseudonymMap {
     for (let p = 0; p < this.fixedCount; p++) {
       const slot = this.fixedSlots[p] as number;
       this.store(this.fixedEntries[p] as number, out, p);
+      if (slot < 0) continue;
       this.table.setPseudonym(slot, out, p);
       f64[slot * 4 + 1] = (f64[slot * 4 + 1] as number) - PENDING;
     }
@@ -282,7 +304,14 @@ export class PseudonymMap {
     raw[entry * 4 + 1] = src[index * 4 + 1] as number;
     raw[entry * 4 + 2] = src[index * 4 + 2] as number;
     raw[entry * 4 + 3] = src[index * 4 + 3] as number;
-    if (!this.seen.add(this.raw, entry)) {
+    const other = this.seen.add(this.raw, entry);
+    if (other < 0) return;
+    const digits = this.digitsOf[entry] as number;
+    if (digits !== NOT_DIGITS && this.digitsOf[other] === digits) {
+      // The same CPR number in another form: same pseudonym by construction, one person.
+      this.status[entry] = ALIAS;
+      this.aliases++;
+    } else {
       throw new PseudonymError(
         'pseudonym_collision',
         'two distinct values have the same pseudonym; refusing to merge them',
@@ -312,23 +341,24 @@ export class PseudonymMap {
 
   /** Fails closed unless every distinct value has its own pseudonym (checked as entries arrive). */
   assertInjective(): void {
-    if (this.seen.size !== this.size) {
+    const distinct = this.size - this.aliases;
+    if (this.seen.size !== distinct) {
       throw new PseudonymError(
         'pseudonym_collision',
-        `distinct values (${this.size}) and distinct pseudonyms (${this.seen.size}) differ`,
+        `distinct values (${distinct}) and distinct pseudonyms (${this.seen.size}) differ`,
       );
     }
   }
 
   stats(): PseudonymStats {
-    if (!this.cpr) return { distinct: this.size, cpr: null };
-    const distinct = [0, 0, 0, 0];
+    if (!this.cpr) return { distinct: this.size - this.aliases, cpr: null };
+    const distinct = [0, 0, 0, 0, 0, 0];
     for (let e = 0; e < this.size; e++) (distinct[this.status[e] as number] as number)++;
     const cpr = Object.fromEntries(CPR_STATUSES.map((s, i) => [s, distinct[i] as number])) as Record<
       CprStatus,
       number
     >;
-    return { distinct: this.size, cpr };
+    return { distinct: this.size - this.aliases, cpr };
   }
 
   /** Overwrites the kernels' key material and every pseudonym held (after the output is written). */

@@ -16,10 +16,10 @@ export class PseudonymSet {
   }
 
   /**
-   * Adds entry `entry`, whose pseudonym is `raw[entry*4 .. entry*4+4)`; false when another entry
-   * already has that pseudonym.
+   * Adds entry `entry`, whose pseudonym is `raw[entry*4 .. entry*4+4)`; -1 when it is new,
+   * otherwise the entry that already has that pseudonym (which stays the set's).
    */
-  add(raw: Int32Array, entry: number): boolean {
+  add(raw: Int32Array, entry: number): number {
     if (this.size + 1 > this.slots.length * 0.7) this.grow(raw);
     const e = entry * 4;
     let i = (raw[e] as number) & this.mask;
@@ -33,13 +33,13 @@ export class PseudonymSet {
         raw[o + 2] === raw[e + 2] &&
         raw[o + 3] === raw[e + 3]
       ) {
-        return false;
+        return other;
       }
       i = (i + 1) & this.mask;
     }
     this.slots[i] = entry + 1;
     this.size++;
-    return true;
+    return -1;
   }
 
   private grow(raw: Int32Array): void {

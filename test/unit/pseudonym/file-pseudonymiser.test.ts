@@ -89,6 +89,28 @@ t.test('Parquet in and out; numeric CPR columns get their leading zero back', as
   t.same(rows, [{ pnr: referencePseudonym(person, '0707614285'), note: 'a' }]);
 });
 
+t.test('rows keep their order in a file large enough for DuckDB to join on several threads', async (t) => {
+  const db = await connect();
+  for (const format of ['parquet', 'csv'] as const) {
+    const input = join(dir, `ordered.${format}`);
+    // 400,000 rows (several row groups), 1,000 persons repeating out of order.
+    await db.run(
+      `COPY (SELECT lpad(CAST((i * 7919) % 1000 + 101010000 AS VARCHAR), 10, '0') AS pnr, i AS n
+             FROM range(400000) r(i)) TO '${input}' (${format === 'parquet' ? 'FORMAT parquet' : 'FORMAT csv, HEADER true'})`,
+    );
+    const output = join(dir, `ordered-out.${format}`);
+    const result = await pseudonymiseFile({ secret, input, output, cprColumns: ['pnr'] });
+    t.equal(result.rows, 400000);
+    t.equal(result.stats.distinct, 1000);
+    const read = format === 'parquet' ? `read_parquet('${output}')` : `read_csv('${output}', header = true)`;
+    const misplaced = await db.runAndReadAll(
+      `SELECT count(*) FILTER (WHERE n <> position - 1) AS misplaced, count(*) AS n
+       FROM (SELECT n, row_number() OVER () AS position FROM ${read})`,
+    );
+    t.same(misplaced.getRowObjectsJS(), [{ misplaced: 0n, n: 400000n }], `${format}: every row in its place`);
+  }
+});
+
 t.test('bad input fails clearly and leaves no output behind', async (t) => {
   const input = join(dir, 'good.parquet');
   await writeRegister(input, 'parquet');

@@ -89,8 +89,25 @@ t.test('grows past its expected size without losing entries', async (t) => {
 t.test('fails closed: the pseudonym set refuses a second value with the same pseudonym', async (t) => {
   const set = new PseudonymSet(4);
   const raw = Int32Array.from([1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 5]);
-  t.ok(set.add(raw, 0));
-  t.notOk(set.add(raw, 1), 'same 128 bits');
-  t.ok(set.add(raw, 2), 'differs in the last word');
+  t.equal(set.add(raw, 0), -1);
+  t.equal(set.add(raw, 1), 0, 'same 128 bits: the entry that has them');
+  t.equal(set.add(raw, 2), -1, 'differs in the last word');
   t.equal(set.size, 2);
 });
+
+t.test(
+  'invariant 2: in distinct mode, forms of one CPR meet as one person, not as a collision',
+  async (t) => {
+    const key = deriveSubKey(projectA, 'person');
+    const map = new PseudonymMap(key, 4, { distinct: true });
+    // A DISTINCT query's output: distinct strings, three of them one CPR number.
+    const input = ['0707614285', '070761-4285', ' 0707614285 ', '0101011234', 'ukendt'];
+    const out = map.pseudonymise(input);
+    const expected = referencePseudonym(key, '0707614285');
+    t.same(out.slice(0, 3), [expected, expected, expected]);
+    t.equal(out[3], referencePseudonym(key, '0101011234'));
+    t.equal(out[4], referencePseudonym(key, 'ukendt'));
+    t.doesNotThrow(() => map.assertInjective());
+    t.same(map.stats(), { distinct: 3, cpr: { valid: 1, valid_no_mod11: 1, invalid: 1 } });
+  },
+);

@@ -51,7 +51,7 @@ export function register(program: Command): void {
           output: opts.out as string,
           cprColumns,
           keyVersion: opts.keyVersion,
-          onProgress: (done, total) => bar.update('pseudonymising', done, total),
+          onProgress: (phase, done, total) => bar.update(phase, done, total),
         });
         bar.done();
         const cpr = result.stats.cpr;
