@@ -20,12 +20,11 @@ export interface Leadership {
   stop(): Promise<void>;
 }
 
-/** Embedded mode (no Kubernetes configured): the single process is always the leader. */
-export class SoleLeader implements Leadership {
-  private leading = false;
-  private readonly listeners = new Set<(leading: boolean) => void | Promise<void>>();
-
-  constructor(readonly identity = 'embedded') {}
+/** The leading flag and its listeners, as every implementation keeps them. */
+export abstract class ListenedLeadership implements Leadership {
+  abstract readonly identity: string;
+  protected leading = false;
+  protected readonly listeners = new Set<(leading: boolean) => void | Promise<void>>();
 
   isLeader(): boolean {
     return this.leading;
@@ -34,6 +33,16 @@ export class SoleLeader implements Leadership {
   onChange(listener: (leading: boolean) => void | Promise<void>): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  abstract start(): Promise<void>;
+  abstract stop(): Promise<void>;
+}
+
+/** Embedded mode (no Kubernetes configured): the single process is always the leader. */
+export class SoleLeader extends ListenedLeadership {
+  constructor(readonly identity = 'embedded') {
+    super();
   }
 
   async start(): Promise<void> {

@@ -6,7 +6,7 @@ import {
   V1MicroTime,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { Leadership } from './leadership.js';
+import { ListenedLeadership } from './leadership.js';
 
 export interface LeaseElectorOptions {
   kubeConfig: KubeConfig;
@@ -40,11 +40,9 @@ interface Observed {
  * than leaseDuration, so it has stopped before anyone else may take over. On stop it releases the
  * lease (empty holder) so the successor takes over at once.
  */
-export class LeaseElector implements Leadership {
+export class LeaseElector extends ListenedLeadership {
   readonly identity: string;
   private readonly api: CoordinationV1Api;
-  private readonly listeners = new Set<(leading: boolean) => void | Promise<void>>();
-  private leading = false;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -52,6 +50,7 @@ export class LeaseElector implements Leadership {
   private lastRenewed = 0;
 
   constructor(private readonly options: LeaseElectorOptions) {
+    super();
     if (
       !(options.retryPeriodMs < options.renewDeadlineMs && options.renewDeadlineMs < options.leaseDurationMs)
     ) {
@@ -59,15 +58,6 @@ export class LeaseElector implements Leadership {
     }
     this.identity = options.identity;
     this.api = options.kubeConfig.makeApiClient(CoordinationV1Api);
-  }
-
-  isLeader(): boolean {
-    return this.leading;
-  }
-
-  onChange(listener: (leading: boolean) => void | Promise<void>): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   async start(): Promise<void> {

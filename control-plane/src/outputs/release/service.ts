@@ -189,18 +189,7 @@ export class ReleaseService {
     const { request, project } = await loadVisible(this.deps, principal, id);
     const file = request.files.find((f) => f.id === fileId);
     if (!file) throw new KlarsynError('not_found', 'no such file in the request');
-    await inTransaction(this.deps.pool, (tx) =>
-      this.deps.log.append(
-        {
-          type: RELEASE_PREVIEWED,
-          actor: account(principal),
-          project: project.id,
-          subject: `release:${id}`,
-          details: { request: id, file: file.name, sha256: file.sha256 },
-        },
-        tx,
-      ),
-    );
+    await this.logFileAccess(RELEASE_PREVIEWED, principal, project.id, id, file);
     const chunks: Buffer[] = [];
     for await (const chunk of await this.deps.store.get(snapshotKey(project.id, id, file.sha256))) {
       chunks.push(chunk as Buffer);
@@ -225,19 +214,30 @@ export class ReleaseService {
     if (request.status !== 'released' || !file.releasedAt) {
       throw new KlarsynError('conflict', `${file.name} has not been released`);
     }
+    await this.logFileAccess(RELEASE_DOWNLOADED, principal, project.id, id, file);
+    const body = await this.deps.store.get(releasedKey(project.id, id, file.name));
+    return { name: file.name, size: file.size, sha256: file.sha256, body };
+  }
+
+  /** Logs one look at a request's file (preview or download) before any byte of it is sent. */
+  private async logFileAccess(
+    type: typeof RELEASE_PREVIEWED | typeof RELEASE_DOWNLOADED,
+    principal: Principal,
+    project: string,
+    id: string,
+    file: { name: string; sha256: string },
+  ): Promise<void> {
     await inTransaction(this.deps.pool, (tx) =>
       this.deps.log.append(
         {
-          type: RELEASE_DOWNLOADED,
+          type,
           actor: account(principal),
-          project: project.id,
+          project,
           subject: `release:${id}`,
           details: { request: id, file: file.name, sha256: file.sha256 },
         },
         tx,
       ),
     );
-    const body = await this.deps.store.get(releasedKey(project.id, id, file.name));
-    return { name: file.name, size: file.size, sha256: file.sha256, body };
   }
 }
