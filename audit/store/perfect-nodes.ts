@@ -32,8 +32,4 @@ export class PerfectNodes {
     this.nodes.set(`${level}/${index}`, hash);
     if (this.nodes.size > this.capacity) this.nodes.delete(this.nodes.keys().next().value as string);
   }
-
-  get size(): number {
-    return this.nodes.size;
-  }
 }

@@ -72,7 +72,7 @@ export async function pseudonymiseFile(options: PseudonymiseFileOptions): Promis
       INTEGER_TYPES.test(types[columns.indexOf(c)] as string)
         ? `lpad(CAST(${from}${ident(c)} AS VARCHAR), 10, '0')`
         : `CAST(${from}${ident(c)} AS VARCHAR)`;
-    const rows = await fail(options.input, async () => {
+    const rows = await withPseudonymErrors(options.input, async () => {
       // Each distinct CPR is pseudonymised once, into a map joined back to the rows: the keyed
       // hash runs per person, and DuckDB's threads do the per-row work without calling into JS.
       progress('finding distinct CPR numbers', 0, 0);
@@ -132,7 +132,7 @@ function joinedBack(
 }
 
 /** Runs the pseudonymisation's SQL, turning DuckDB's errors into the pseudonymiser's. */
-async function fail<T>(input: string, run: () => Promise<T>): Promise<T> {
+async function withPseudonymErrors<T>(input: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {

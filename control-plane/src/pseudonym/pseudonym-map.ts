@@ -137,7 +137,8 @@ export class PseudonymMap {
         }
         if (d >= 0 && d <= 9) {
           values[i] = hi * 100000 + lo;
-          hashes[i] = hashDigits(hi, lo);
+          // Distinct mode has no table to probe.
+          if (!this.distinct) hashes[i] = hashDigits(hi, lo);
           continue;
         }
       }
