@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n.js';
 import type { Problem } from './problem.js';
 
@@ -64,7 +64,8 @@ export function ProblemSummary({ problems }: { problems: Record<string, Problem>
   const { t } = useI18n();
   const box = useRef<HTMLDivElement>(null);
   const entries = Object.entries(problems);
-  useEffect(() => {
+  // Layout effect: the summary has focus as soon as it is in the document.
+  useLayoutEffect(() => {
     if (entries.length > 0) box.current?.focus();
   }, [entries.length]);
   if (entries.length === 0) return null;

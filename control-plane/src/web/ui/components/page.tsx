@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { hasNavigated } from '../router.js';
 
 /**
@@ -16,7 +16,8 @@ export function Page({
   children?: ComponentChildren;
 }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
+  // Layout effect: focus moves in the same task that shows the page, never a frame later.
+  useLayoutEffect(() => {
     document.title = `${title} · Klarsyn`;
     if (hasNavigated()) heading.current?.focus();
   }, [title]);

@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../api/client.js';
 import type { Project, Source } from '../../api/types.js';
 import { ErrorAlert, Loading } from '../../components/alerts.js';
@@ -74,7 +74,8 @@ function Wizard({ sources, initial, draftId }: { sources: Source[]; initial: Dra
   const stepHeading = useRef<HTMLHeadingElement>(null);
   const step = STEPS[index] as Step;
 
-  useEffect(() => {
+  // Layout effect: focus moves with the step, not a frame after it.
+  useLayoutEffect(() => {
     if (index > 0) stepHeading.current?.focus();
   }, [index]);
 
