@@ -119,13 +119,15 @@ t.test(
       t.equal((await app.inject({ method: 'GET', url })).statusCode, 404, url);
     }
 
-    // Bad input: a clear 4xx with a reason.
+    // Bad input: a clear 4xx with a reason. Batches decide which sizes were signed, so the
+    // unsigned size is looked up rather than assumed.
+    const unsigned = [...Array(300).keys()].find((n) => n > 1 && !sizes.includes(n));
     for (const [url, status] of [
       ['/api/v1/log/entries?start=5&end=5', 400],
       ['/api/v1/log/entries?start=0&end=5000', 400],
       ['/api/v1/log/entries?start=-1&end=5', 400],
       ['/api/v1/log/entries/300', 404],
-      ['/api/v1/log/entries/1?size=7', 404],
+      [`/api/v1/log/entries/1?size=${unsigned}`, 404],
       ['/api/v1/log/proofs/consistency?from=0&to=300', 400],
       ['/api/v1/log/proofs/consistency?from=10&to=301', 400],
       ['/api/v1/log/checkpoints/12345', 404],
