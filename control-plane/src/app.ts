@@ -92,7 +92,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     prefix: '/api/v1/auth',
     pool,
     accessTokens,
-    throttle: new LoginThrottle(config.auth.loginMaxFailures, config.auth.loginWindowSeconds * 1000),
+    throttle: new LoginThrottle(pool, config.auth.loginMaxFailures, config.auth.loginWindowSeconds * 1000),
     auth: config.auth,
     secureCookies: config.http.secureCookies,
   });

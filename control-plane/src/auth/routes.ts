@@ -57,7 +57,7 @@ export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesO
     },
     async (request, reply) => {
       const username = request.body.username.toLowerCase();
-      const wait = throttle.retryAfter(request.ip, username);
+      const wait = await throttle.retryAfter(request.ip, username);
       if (wait > 0) {
         reply.header('retry-after', String(wait));
         throw new KlarsynError('too_many_requests', `too many failed logins; try again in ${wait} s`);
@@ -65,11 +65,11 @@ export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesO
       const account = await findAccountByUsername(pool, username);
       const ok = await verifyPassword(account?.passwordHash, request.body.password);
       if (!account || !ok || account.disabled) {
-        throttle.recordFailure(request.ip, username);
+        await throttle.recordFailure(request.ip, username);
         request.log.info({ event: 'login_failed' }, 'login failed');
         throw new KlarsynError('unauthenticated', 'wrong username or password');
       }
-      throttle.recordSuccess(username);
+      await throttle.recordSuccess(username);
       request.log.info({ event: 'login', accountId: account.id }, 'login');
       return issueTokens(reply, principalOf(account, 'password'));
     },
