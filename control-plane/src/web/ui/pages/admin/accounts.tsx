@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api/client.js';
 import { useSession } from '../../api/session.js';
 import type { Account } from '../../api/types.js';
+import { ActionsColumnHeader } from '../../components/actions-column-header.js';
 import { ErrorAlert, Loading } from '../../components/alerts.js';
 import { Page } from '../../components/page.js';
 import { useResource } from '../../components/use-resource.js';
@@ -45,9 +46,7 @@ export function AccountsPage() {
               <th scope="col">{t('accounts.displayName')}</th>
               <th scope="col">{t('accounts.roles')}</th>
               <th scope="col">{t('accounts.state')}</th>
-              <th scope="col">
-                <span class="visually-hidden">{t('accounts.actions')}</span>
-              </th>
+              <ActionsColumnHeader />
             </tr>
           </thead>
           <tbody>

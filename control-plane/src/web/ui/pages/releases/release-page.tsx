@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, download } from '../../api/client.js';
 import type { ReleaseFile, ReleaseRequest } from '../../api/types.js';
+import { ActionsColumnHeader } from '../../components/actions-column-header.js';
 import { ErrorAlert, Loading, Notice } from '../../components/alerts.js';
 import { Page } from '../../components/page.js';
 import { useResource } from '../../components/use-resource.js';
@@ -122,9 +123,7 @@ export function ReleasePage({ id }: { id: string }) {
             <th scope="col">{t('activity.size')}</th>
             <th scope="col">SHA-256</th>
             <th scope="col">{t('release.checks')}</th>
-            <th scope="col">
-              <span class="visually-hidden">{t('accounts.actions')}</span>
-            </th>
+            <ActionsColumnHeader />
           </tr>
         </thead>
         <tbody>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api/client.js';
 import type { Workspace, WorkspaceTemplate } from '../../api/types.js';
+import { ActionsColumnHeader } from '../../components/actions-column-header.js';
 import { ErrorAlert, Loading } from '../../components/alerts.js';
 import { useResource } from '../../components/use-resource.js';
 import { useI18n } from '../../i18n/i18n.js';
@@ -101,9 +102,7 @@ export function WorkspacesSection({
               <th scope="col">{t('projects.status')}</th>
               <th scope="col">{t('workspaces.extract')}</th>
               <th scope="col">{t('workspaces.since')}</th>
-              <th scope="col">
-                <span class="visually-hidden">{t('accounts.actions')}</span>
-              </th>
+              <ActionsColumnHeader />
             </tr>
           </thead>
           <tbody>
