@@ -1,5 +1,4 @@
 import t from 'tap';
-import { isKlarsynError } from '../../../control-plane/src/errors.js';
 import {
   extractsPrefix,
   extractVersionPrefix,
@@ -8,15 +7,7 @@ import {
   releasePrefix,
   workspaceGrant,
 } from '../../../control-plane/src/storage/layout.js';
-
-function codeOf(check: () => void): string {
-  try {
-    check();
-  } catch (error) {
-    return isKlarsynError(error) ? error.code : 'foreign';
-  }
-  return 'accepted';
-}
+import { thrownCode } from '../../support/errors.js';
 
 t.test('every domain prefix sits under its project', async (t) => {
   t.equal(projectPrefix('p1'), 'projects/p1/');
@@ -33,24 +24,24 @@ t.test('every domain prefix sits under its project', async (t) => {
 t.test('invariant 6: an id cannot reach into another subtree', async (t) => {
   for (const id of ['p1/../p2', '..', 'p1/x', '', '.', 'a\\b']) {
     t.equal(
-      codeOf(() => projectPrefix(id)),
+      thrownCode(() => projectPrefix(id)),
       'validation_failed',
       JSON.stringify(id),
     );
     t.equal(
-      codeOf(() => outboxPrefix('p1', id)),
+      thrownCode(() => outboxPrefix('p1', id)),
       'validation_failed',
       JSON.stringify(id),
     );
     t.equal(
-      codeOf(() => releasePrefix('p1', id)),
+      thrownCode(() => releasePrefix('p1', id)),
       'validation_failed',
       JSON.stringify(id),
     );
   }
   for (const version of [0, -1, 1.5, Number.NaN]) {
     t.equal(
-      codeOf(() => extractVersionPrefix('p1', version)),
+      thrownCode(() => extractVersionPrefix('p1', version)),
       'validation_failed',
       String(version),
     );

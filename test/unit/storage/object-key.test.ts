@@ -1,21 +1,12 @@
 import t from 'tap';
-import { isKlarsynError } from '../../../control-plane/src/errors.js';
 import {
   assertNonEmptyPrefix,
   assertObjectKey,
   assertPrefix,
   isObjectKey,
 } from '../../../control-plane/src/storage/object-key.js';
+import { thrownCode } from '../../support/errors.js';
 import { BAD_KEYS } from '../../support/object-store-contract.js';
-
-function codeOf(check: () => void): string {
-  try {
-    check();
-  } catch (error) {
-    return isKlarsynError(error) ? error.code : 'foreign';
-  }
-  return 'accepted';
-}
 
 const GOOD_KEYS = [
   'a',
@@ -32,7 +23,7 @@ t.test('keys: what the grammar accepts', async (t) => {
   for (const key of GOOD_KEYS) {
     t.ok(isObjectKey(key), JSON.stringify(key.slice(0, 40)));
     t.equal(
-      codeOf(() => assertObjectKey(key)),
+      thrownCode(() => assertObjectKey(key)),
       'accepted',
     );
   }
@@ -44,7 +35,7 @@ t.test(
     for (const key of [...BAD_KEYS, undefined, 42, null]) {
       t.notOk(isObjectKey(key), JSON.stringify(key));
       t.equal(
-        codeOf(() => assertObjectKey(key)),
+        thrownCode(() => assertObjectKey(key)),
         'validation_failed',
         JSON.stringify(key),
       );
@@ -55,23 +46,23 @@ t.test(
 t.test('prefixes are whole segments; only some calls take the empty prefix', async (t) => {
   for (const prefix of ['', 'projects/', 'projects/p1/extracts/'])
     t.equal(
-      codeOf(() => assertPrefix(prefix)),
+      thrownCode(() => assertPrefix(prefix)),
       'accepted',
     );
   for (const prefix of ['projects', '/', '//', 'projects//', '../', 'a/../', '.x/', 'projects\\p1/']) {
     t.equal(
-      codeOf(() => assertPrefix(prefix)),
+      thrownCode(() => assertPrefix(prefix)),
       'validation_failed',
       JSON.stringify(prefix),
     );
   }
   t.equal(
-    codeOf(() => assertNonEmptyPrefix('')),
+    thrownCode(() => assertNonEmptyPrefix('')),
     'validation_failed',
     'never the whole store',
   );
   t.equal(
-    codeOf(() => assertNonEmptyPrefix('projects/')),
+    thrownCode(() => assertNonEmptyPrefix('projects/')),
     'accepted',
   );
 });

@@ -1,19 +1,10 @@
 import t from 'tap';
-import { isKlarsynError } from '../../../control-plane/src/errors.js';
 import { extractsPrefix, outboxPrefix, workspaceGrant } from '../../../control-plane/src/storage/layout.js';
 import {
   MAX_SESSION_POLICY_LENGTH,
   sessionPolicy,
 } from '../../../control-plane/src/storage/session-policy.js';
-
-function codeOf(check: () => void): string {
-  try {
-    check();
-  } catch (error) {
-    return isKlarsynError(error) ? error.code : 'foreign';
-  }
-  return 'accepted';
-}
+import { thrownCode } from '../../support/errors.js';
 
 interface Statement {
   Effect: string;
@@ -75,24 +66,24 @@ t.test('a read-only grant has no write statement', async (t) => {
 
 t.test('grants are validated: no empty grant, no whole bucket, no traversal, bounded size', async (t) => {
   t.equal(
-    codeOf(() => sessionPolicy('b', { readOnly: [], readWrite: [] })),
+    thrownCode(() => sessionPolicy('b', { readOnly: [], readWrite: [] })),
     'validation_failed',
   );
   t.equal(
-    codeOf(() => sessionPolicy('b', { readOnly: [''], readWrite: [] })),
+    thrownCode(() => sessionPolicy('b', { readOnly: [''], readWrite: [] })),
     'validation_failed',
   );
   t.equal(
-    codeOf(() => sessionPolicy('b', { readOnly: ['projects/p1/../p2/'], readWrite: [] })),
+    thrownCode(() => sessionPolicy('b', { readOnly: ['projects/p1/../p2/'], readWrite: [] })),
     'validation_failed',
   );
   t.equal(
-    codeOf(() => sessionPolicy('b', { readOnly: ['projects/p1'], readWrite: [] })),
+    thrownCode(() => sessionPolicy('b', { readOnly: ['projects/p1'], readWrite: [] })),
     'validation_failed',
   );
   const many = Array.from({ length: 40 }, (_, i) => outboxPrefix('p1', `ws${i}`));
   t.equal(
-    codeOf(() => sessionPolicy('b', { readOnly: [], readWrite: many })),
+    thrownCode(() => sessionPolicy('b', { readOnly: [], readWrite: many })),
     'validation_failed',
   );
   t.ok(sessionPolicy('b', workspaceGrant('p1', 'w'.repeat(100))).length <= MAX_SESSION_POLICY_LENGTH);
