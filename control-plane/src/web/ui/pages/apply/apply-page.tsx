@@ -2,10 +2,11 @@ import type { JSX } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../api/client.js';
 import type { Project, Source } from '../../api/types.js';
-import { ErrorAlert, Loading } from '../../components/alerts.js';
+import { ErrorAlert } from '../../components/alerts.js';
 import { ProblemSummary } from '../../components/fields.js';
 import { Page } from '../../components/page.js';
 import type { Problems } from '../../components/problem.js';
+import { UnloadedPage } from '../../components/unloaded-page.js';
 import { useResource } from '../../components/use-resource.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { navigate } from '../../router.js';
@@ -44,14 +45,7 @@ export function ApplyPage({ draftId }: { draftId?: string }) {
     return { sources, project };
   }, [draftId]);
   const title = draftId ? t('apply.editTitle') : t('apply.title');
-  if (loaded.error !== undefined) {
-    return (
-      <Page title={title}>
-        <ErrorAlert error={loaded.error} />
-      </Page>
-    );
-  }
-  if (!loaded.data) return <Loading />;
+  if (!loaded.data) return <UnloadedPage title={title} error={loaded.error} />;
   const { sources, project } = loaded.data;
   return (
     <Page title={title} intro={t('apply.intro')}>

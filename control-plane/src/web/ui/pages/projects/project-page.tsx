@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client.js';
 import { useSession } from '../../api/session.js';
-import type { Project, Source } from '../../api/types.js';
-import { ErrorAlert, Loading, Notice } from '../../components/alerts.js';
+import type { Project } from '../../api/types.js';
+import { ErrorAlert, Notice } from '../../components/alerts.js';
 import { ConfirmButton } from '../../components/confirm-button.js';
 import { Page } from '../../components/page.js';
 import { StatusBadge } from '../../components/status-badge.js';
-import { useResource } from '../../components/use-resource.js';
+import { UnloadedPage } from '../../components/unloaded-page.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { Link, useLocation } from '../../router.js';
 import { ReleasesSection } from '../releases/releases-section.js';
@@ -14,6 +14,7 @@ import { WorkspacesSection } from '../workspaces/workspaces-section.js';
 import { ApplicationSummary } from './application-summary.js';
 import { DecisionsTable } from './decisions-table.js';
 import { ExtractsSection } from './extracts-section.js';
+import { useProjectWithSources } from './use-project-with-sources.js';
 
 const WITHDRAWABLE = new Set(['draft', 'submitted', 'partially_approved', 'approved']);
 
@@ -27,22 +28,9 @@ export function ProjectPage({ id }: { id: string }) {
   const [busy, setBusy] = useState(false);
   // The project as the last action left it; the API answers every action with the whole project.
   const [changed, setChanged] = useState<Project>();
-  const loaded = useResource(async () => {
-    const [project, sources] = await Promise.all([
-      api<Project>('GET', `/api/v1/projects/${id}`),
-      api<Source[]>('GET', '/api/v1/catalog/sources'),
-    ]);
-    return { project, sources };
-  }, [id]);
+  const loaded = useProjectWithSources(id);
 
-  if (loaded.error !== undefined) {
-    return (
-      <Page title={t('project.title')}>
-        <ErrorAlert error={loaded.error} />
-      </Page>
-    );
-  }
-  if (!loaded.data) return <Loading />;
+  if (!loaded.data) return <UnloadedPage title={t('project.title')} error={loaded.error} />;
   const { sources } = loaded.data;
   const project = changed ?? loaded.data.project;
   const mine = principal?.accountId === project.applicant;

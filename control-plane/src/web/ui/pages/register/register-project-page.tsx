@@ -1,7 +1,7 @@
 import { api } from '../../api/client.js';
 import type { RegisteredProject } from '../../api/types.js';
-import { ErrorAlert, Loading } from '../../components/alerts.js';
 import { Page } from '../../components/page.js';
+import { UnloadedPage } from '../../components/unloaded-page.js';
 import { useResource } from '../../components/use-resource.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { Link } from '../../router.js';
@@ -12,14 +12,7 @@ import { RegisterEntry } from './register-entry.js';
 export function RegisterProjectPage({ id }: { id: string }) {
   const { t } = useI18n();
   const project = useResource(() => api<RegisteredProject>('GET', `/api/v1/register/projects/${id}`), [id]);
-  if (project.error !== undefined) {
-    return (
-      <Page title={t('register.title')}>
-        <ErrorAlert error={project.error} />
-      </Page>
-    );
-  }
-  if (!project.data) return <Loading />;
+  if (!project.data) return <UnloadedPage title={t('register.title')} error={project.error} />;
   return (
     <Page title={project.data.title}>
       <RegisterEntry project={project.data} headingLevel={1} />

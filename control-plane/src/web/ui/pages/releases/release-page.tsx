@@ -2,8 +2,9 @@ import { useState } from 'preact/hooks';
 import { api, download } from '../../api/client.js';
 import type { ReleaseFile, ReleaseRequest } from '../../api/types.js';
 import { ActionsColumnHeader } from '../../components/actions-column-header.js';
-import { ErrorAlert, Loading, Notice } from '../../components/alerts.js';
+import { ErrorAlert, Notice } from '../../components/alerts.js';
 import { Page } from '../../components/page.js';
+import { UnloadedPage } from '../../components/unloaded-page.js';
 import { useResource } from '../../components/use-resource.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { Link } from '../../router.js';
@@ -42,14 +43,7 @@ export function ReleasePage({ id }: { id: string }) {
   const [busy, setBusy] = useState(false);
   const [downloaded, setDownloaded] = useState<string>();
 
-  if (loaded.error !== undefined) {
-    return (
-      <Page title={t('release.requestTitle')}>
-        <ErrorAlert error={loaded.error} />
-      </Page>
-    );
-  }
-  if (!loaded.data) return <Loading />;
+  if (!loaded.data) return <UnloadedPage title={t('release.requestTitle')} error={loaded.error} />;
   const request = changed && changed.id === id ? changed : loaded.data;
   const member = request.viewer === 'member';
   const reviewer = request.viewer === 'reviewer';

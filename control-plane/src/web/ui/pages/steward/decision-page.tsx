@@ -1,15 +1,15 @@
 import { useState } from 'preact/hooks';
-import { api } from '../../api/client.js';
 import { useSession } from '../../api/session.js';
-import type { Principal, Project, Source } from '../../api/types.js';
-import { ErrorAlert, Loading, Notice } from '../../components/alerts.js';
+import type { Principal, Project } from '../../api/types.js';
+import { Notice } from '../../components/alerts.js';
 import { Page } from '../../components/page.js';
 import { StatusBadge } from '../../components/status-badge.js';
-import { useResource } from '../../components/use-resource.js';
+import { UnloadedPage } from '../../components/unloaded-page.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { Link } from '../../router.js';
 import { ApplicationSummary } from '../projects/application-summary.js';
 import { DecisionsTable } from '../projects/decisions-table.js';
+import { useProjectWithSources } from '../projects/use-project-with-sources.js';
 import { DecisionForm } from './decision-form.js';
 import { awaitingFrom } from './pending.js';
 
@@ -18,22 +18,9 @@ export function DecisionPage({ id }: { id: string }) {
   const { t } = useI18n();
   const me = useSession().principal as Principal;
   const [decided, setDecided] = useState<Project>();
-  const loaded = useResource(async () => {
-    const [project, sources] = await Promise.all([
-      api<Project>('GET', `/api/v1/projects/${id}`),
-      api<Source[]>('GET', '/api/v1/catalog/sources'),
-    ]);
-    return { project, sources };
-  }, [id]);
+  const loaded = useProjectWithSources(id);
 
-  if (loaded.error !== undefined) {
-    return (
-      <Page title={t('steward.decisionTitle')}>
-        <ErrorAlert error={loaded.error} />
-      </Page>
-    );
-  }
-  if (!loaded.data) return <Loading />;
+  if (!loaded.data) return <UnloadedPage title={t('steward.decisionTitle')} error={loaded.error} />;
   const sources = loaded.data.sources;
   const project = decided ?? loaded.data.project;
   const mine = project.authorities.filter((a) => me.authorities.includes(a));

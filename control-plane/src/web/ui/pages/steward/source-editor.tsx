@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client.js';
 import type { Classification, Source, Variable } from '../../api/types.js';
-import { ErrorAlert, Loading, Notice } from '../../components/alerts.js';
+import { ErrorAlert, Notice } from '../../components/alerts.js';
 import { Page } from '../../components/page.js';
+import { UnloadedPage } from '../../components/unloaded-page.js';
 import { useResource } from '../../components/use-resource.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { Link } from '../../router.js';
@@ -17,14 +18,7 @@ const CLASSIFICATIONS: Classification[] = ['direct_identifier', 'quasi_identifie
 export function SourceEditorPage({ id }: { id: string }) {
   const { t } = useI18n();
   const loaded = useResource(() => api<Source>('GET', `/api/v1/catalog/sources/${id}`), [id]);
-  if (loaded.error !== undefined) {
-    return (
-      <Page title={t('stewardCatalog.title')}>
-        <ErrorAlert error={loaded.error} />
-      </Page>
-    );
-  }
-  if (!loaded.data) return <Loading />;
+  if (!loaded.data) return <UnloadedPage title={t('stewardCatalog.title')} error={loaded.error} />;
   return <SourceForm source={loaded.data} key={loaded.data.id} />;
 }
 
