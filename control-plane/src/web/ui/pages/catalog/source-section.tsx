@@ -1,5 +1,6 @@
 import type { Authority, Source, Variable } from '../../api/types.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { VariableNameCells, VariableTableHead } from './variable-table.js';
 
 /** One data source with the variables the filter left, as a table a screen reader can navigate. */
 export function SourceSection({
@@ -34,22 +35,11 @@ export function SourceSection({
       </dl>
       {source.description && <p>{source.description}</p>}
       <table>
-        <caption>{t('catalog.variablesOf', { source: source.id })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('catalog.variable')}</th>
-            <th scope="col">{t('catalog.type')}</th>
-            <th scope="col">{t('catalog.classification')}</th>
-            <th scope="col">{t('catalog.description')}</th>
-          </tr>
-        </thead>
+        <VariableTableHead sourceId={source.id} />
         <tbody>
           {variables.map((v) => (
             <tr key={v.name}>
-              <th scope="row">
-                <code>{v.name}</code>
-              </th>
-              <td>{t(`type.${v.type}`)}</td>
+              <VariableNameCells variable={v} />
               <td>
                 <span class={`tag tag-${v.classification}`}>{t(`classification.${v.classification}`)}</span>
               </td>

@@ -7,6 +7,7 @@ import { UnloadedPage } from '../../components/unloaded-page.js';
 import { useResource } from '../../components/use-resource.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { Link } from '../../router.js';
+import { VariableNameCells, VariableTableHead } from '../catalog/variable-table.js';
 
 const CLASSIFICATIONS: Classification[] = ['direct_identifier', 'quasi_identifier', 'sensitive', 'other'];
 
@@ -101,22 +102,11 @@ function SourceForm({ source }: { source: Source }) {
           </div>
         </fieldset>
         <table class="variable-editor">
-          <caption>{t('catalog.variablesOf', { source: source.id })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('catalog.variable')}</th>
-              <th scope="col">{t('catalog.type')}</th>
-              <th scope="col">{t('catalog.classification')}</th>
-              <th scope="col">{t('catalog.description')}</th>
-            </tr>
-          </thead>
+          <VariableTableHead sourceId={source.id} />
           <tbody>
             {draft.variables.map((v) => (
               <tr key={v.name}>
-                <th scope="row">
-                  <code>{v.name}</code>
-                </th>
-                <td>{t(`type.${v.type}`)}</td>
+                <VariableNameCells variable={v} />
                 <td>
                   <select
                     aria-label={t('stewardCatalog.classificationOf', { variable: v.name })}
