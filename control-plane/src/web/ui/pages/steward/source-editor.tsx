@@ -80,26 +80,18 @@ function SourceForm({ source }: { source: Source }) {
         </div>
         <fieldset>
           <legend>{t('catalog.coverage')}</legend>
-          <div class="field">
-            <label for="coverage-from">{t('common.from')}</label>
-            <input
-              id="coverage-from"
-              type="date"
-              required
-              value={draft.coverage.from}
-              onInput={(e) => set({ coverage: { ...draft.coverage, from: e.currentTarget.value } })}
-            />
-          </div>
-          <div class="field">
-            <label for="coverage-to">{t('common.to')}</label>
-            <input
-              id="coverage-to"
-              type="date"
-              required
-              value={draft.coverage.to}
-              onInput={(e) => set({ coverage: { ...draft.coverage, to: e.currentTarget.value } })}
-            />
-          </div>
+          {(['from', 'to'] as const).map((end) => (
+            <div class="field" key={end}>
+              <label for={`coverage-${end}`}>{t(`common.${end}`)}</label>
+              <input
+                id={`coverage-${end}`}
+                type="date"
+                required
+                value={draft.coverage[end]}
+                onInput={(e) => set({ coverage: { ...draft.coverage, [end]: e.currentTarget.value } })}
+              />
+            </div>
+          ))}
         </fieldset>
         <table class="variable-editor">
           <VariableTableHead sourceId={source.id} />
