@@ -43,26 +43,43 @@ const startsWith = (bytes: Uint8Array, signature: number[], at = 0) =>
   signature.every((b, i) => bytes[at + i] === b);
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 
+interface Signature {
+  kind: FileKind;
+  bytes: number[];
+  /** Offset of the signature in the file (tar's sits after its header). */
+  at?: number;
+  /** For images a browser can show. */
+  mediaType?: string;
+}
+
+const sig = (kind: FileKind, bytes: number[], more: Omit<Signature, 'kind' | 'bytes'> = {}): Signature => ({
+  kind,
+  bytes,
+  ...more,
+});
+
 /** Signatures of containers and binary formats (their "magic numbers"). */
-const MAGIC: [FileKind, number[], number?][] = [
-  ['archive', [0x50, 0x4b, 0x03, 0x04]], // zip and every OOXML/ODF document
-  ['archive', [0x50, 0x4b, 0x05, 0x06]], // empty zip
-  ['archive', [0x1f, 0x8b]], // gzip
-  ['archive', [0x42, 0x5a, 0x68]], // bzip2
-  ['archive', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]], // xz
-  ['archive', [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]], // 7z
-  ['archive', ascii('Rar!')],
-  ['archive', [0x28, 0xb5, 0x2f, 0xfd]], // zstd
-  ['archive', ascii('ustar'), 257], // tar
-  ['data', ascii('PAR1')], // Parquet
-  ['data', ascii('SQLite format 3')],
-  ['data', ascii('ARROW1')],
-  ['data', [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]], // OLE2: .xls, .doc
-  ['image', [0x89, 0x50, 0x4e, 0x47]], // PNG
-  ['image', [0xff, 0xd8, 0xff]], // JPEG
-  ['image', ascii('GIF8')],
-  ['document', ascii('%PDF')],
+const MAGIC: Signature[] = [
+  sig('archive', [0x50, 0x4b, 0x03, 0x04]), // zip and every OOXML/ODF document
+  sig('archive', [0x50, 0x4b, 0x05, 0x06]), // empty zip
+  sig('archive', [0x1f, 0x8b]), // gzip
+  sig('archive', [0x42, 0x5a, 0x68]), // bzip2
+  sig('archive', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), // xz
+  sig('archive', [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]), // 7z
+  sig('archive', ascii('Rar!')),
+  sig('archive', [0x28, 0xb5, 0x2f, 0xfd]), // zstd
+  sig('archive', ascii('ustar'), { at: 257 }), // tar
+  sig('data', ascii('PAR1')), // Parquet
+  sig('data', ascii('SQLite format 3')),
+  sig('data', ascii('ARROW1')),
+  sig('data', [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), // OLE2: .xls, .doc
+  sig('image', [0x89, 0x50, 0x4e, 0x47], { mediaType: 'image/png' }),
+  sig('image', [0xff, 0xd8, 0xff], { mediaType: 'image/jpeg' }),
+  sig('image', ascii('GIF8'), { mediaType: 'image/gif' }),
+  sig('document', ascii('%PDF')),
 ];
+
+const signatureOf = (bytes: Uint8Array) => MAGIC.find((s) => startsWith(bytes, s.bytes, s.at));
 
 export function extensionOf(path: string): string {
   const name = path.slice(path.lastIndexOf('/') + 1);
@@ -71,8 +88,12 @@ export function extensionOf(path: string): string {
 }
 
 export function kindFromContent(bytes: Uint8Array): FileKind | null {
-  for (const [kind, signature, at] of MAGIC) if (startsWith(bytes, signature, at ?? 0)) return kind;
-  return null;
+  return signatureOf(bytes)?.kind ?? null;
+}
+
+/** The media type of a PNG, JPEG or GIF image; undefined for anything else. */
+export function imageMediaType(bytes: Uint8Array): string | undefined {
+  return signatureOf(bytes)?.mediaType;
 }
 
 /** The kind the checker treats the file as: content signature first, then extension. */

@@ -1,5 +1,5 @@
 import { parseCsv } from '../csv.js';
-import { decodeText, fileKind, TEXTUAL } from '../file-kind.js';
+import { decodeText, fileKind, imageMediaType, TEXTUAL } from '../file-kind.js';
 import { maskCprNumbers } from '../redact.js';
 
 /**
@@ -17,19 +17,10 @@ export const PREVIEW_ROWS = 500;
 export const PREVIEW_TEXT_CHARS = 64 * 1024;
 const PREVIEW_IMAGE_BYTES = 4 * 1024 * 1024;
 
-const IMAGE_TYPES: [number[], string][] = [
-  [[0x89, 0x50, 0x4e, 0x47], 'image/png'],
-  [[0xff, 0xd8, 0xff], 'image/jpeg'],
-  [[0x47, 0x49, 0x46, 0x38], 'image/gif'],
-];
-
 export function previewOf(name: string, bytes: Uint8Array): FilePreview {
   const kind = fileKind(name, bytes);
   if (kind === 'image' || kind === 'svg') {
-    const mediaType =
-      kind === 'svg'
-        ? 'image/svg+xml'
-        : IMAGE_TYPES.find(([signature]) => signature.every((b, i) => bytes[i] === b))?.[1];
+    const mediaType = kind === 'svg' ? 'image/svg+xml' : imageMediaType(bytes);
     if (!mediaType) return { kind: 'none', reason: 'an image format the browser cannot show' };
     if (bytes.length > PREVIEW_IMAGE_BYTES) return { kind: 'none', reason: 'the image is too large to show' };
     return { kind: 'image', mediaType, base64: Buffer.from(bytes).toString('base64') };
