@@ -1,5 +1,6 @@
 import type { Source } from '../catalog/model.js';
 import type { CohortCriterion } from '../projects/application.js';
+import { distinctValuesSql, pseudonymMapSql } from '../pseudonym/map-sql.js';
 import type { ExtractPlan, PlannedColumn, PlannedTable } from './plan.js';
 
 /**
@@ -122,8 +123,7 @@ export function mapSql(plan: ExtractPlan, kind: 'person_pseudonym' | 'record_pse
   const selects = pseudonymised(plan, kind);
   if (selects.length === 0) return undefined;
   const fn = kind === 'person_pseudonym' ? PERSON_PSEUDONYM : RECORD_PSEUDONYM;
-  return `CREATE TEMP TABLE ${kind}_map AS SELECT value, ${fn}(value) AS pseudonym
-    FROM (SELECT DISTINCT v AS value FROM (${selects.join(' UNION ALL ')}) WHERE v IS NOT NULL)`;
+  return pseudonymMapSql(`${kind}_map`, fn, distinctValuesSql(selects));
 }
 
 /** Fail closed: a map with fewer distinct pseudonyms than values would merge persons. */

@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { attachPseudonymFunction } from './duckdb-function.js';
 import { PseudonymError } from './errors.js';
+import { distinctValuesSql, pseudonymMapSql } from './map-sql.js';
 import { PseudonymMap, type PseudonymStats } from './pseudonym-map.js';
 import type { SecretKey } from './secret-key.js';
 import { CURRENT_KEY_VERSION, deriveSubKey } from './subkeys.js';
@@ -72,14 +73,14 @@ export async function pseudonymiseFile(options: PseudonymiseFileOptions): Promis
       INTEGER_TYPES.test(types[columns.indexOf(c)] as string)
         ? `lpad(CAST(${from}${ident(c)} AS VARCHAR), 10, '0')`
         : `CAST(${from}${ident(c)} AS VARCHAR)`;
-    const rows = await withPseudonymErrors(options.input, async () => {
+    const { rows, stats } = await withPseudonymErrors(options.input, async () => {
       // Each distinct CPR is pseudonymised once, into a map joined back to the rows: the keyed
       // hash runs per person, and DuckDB's threads do the per-row work without calling into JS.
       progress('finding distinct CPR numbers', 0, 0);
       await db.run(
-        `CREATE TEMP TABLE cpr_values AS SELECT DISTINCT v AS value FROM (${options.cprColumns
-          .map((c) => `SELECT ${key(c, '')} AS v FROM ${relation.plain}`)
-          .join(' UNION ALL ')}) WHERE v IS NOT NULL`,
+        `CREATE TEMP TABLE cpr_values AS ${distinctValuesSql(
+          options.cprColumns.map((c) => `SELECT ${key(c, '')} AS v FROM ${relation.plain}`),
+        )}`,
       );
       const distinct = Number((await db.runAndReadAll('SELECT count(*) FROM cpr_values')).getRows()[0]?.[0]);
       map = new PseudonymMap(personKey, distinct, { distinct: true });
@@ -88,21 +89,18 @@ export async function pseudonymiseFile(options: PseudonymiseFileOptions): Promis
         done += n;
         progress('pseudonymising', done, distinct);
       });
-      await db.run(
-        'CREATE TEMP TABLE person_map AS SELECT value, klarsyn_person(value) AS pseudonym FROM cpr_values',
-      );
+      await db.run(pseudonymMapSql('person_map', 'klarsyn_person', 'SELECT value FROM cpr_values'));
       progress('writing', 0, 0);
       const copied = await db.runAndReadAll(
         `COPY (${joinedBack(relation, columns, options.cprColumns, key)}) TO ${literal(tmp)} (${
           outFormat === 'parquet' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT csv, HEADER true'
         })`,
       );
-      return Number(copied.getRows()[0]?.[0] ?? 0);
+      map.assertInjective();
+      return { rows: Number(copied.getRows()[0]?.[0] ?? 0), stats: map.stats() };
     });
-    const complete = map as PseudonymMap;
-    complete.assertInjective();
     await rename(tmp, options.output);
-    return { rows, columns, stats: complete.stats() };
+    return { rows, columns, stats };
   } finally {
     map?.destroy();
     personKey.key.destroy();
