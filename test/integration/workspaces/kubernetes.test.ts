@@ -10,21 +10,15 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import t from 'tap';
-import { loadConfig } from '../../../control-plane/src/config/load.js';
 import {
   namespace,
   namespaceName,
   pod,
   serviceAccount,
 } from '../../../control-plane/src/workspaces/kubernetes/manifests.js';
-import type { WorkspaceSpec } from '../../../control-plane/src/workspaces/runtime.js';
-import {
-  loadTemplates,
-  shippedTemplatesDir,
-  type WorkspaceTemplate,
-} from '../../../control-plane/src/workspaces/templates.js';
 import { minioClient } from '../../support/dev-services.js';
 import { deleteNamespace, isNotFound, refusal } from '../../support/kube.js';
+import { kubeSettings, workspaceSpec } from '../../support/workspace-spec.js';
 import { admin, adminCore, buildKubeTestApp, type KubeTestApp } from './kube-support.js';
 import { approvedProjectWithExtract, launch, logEvents, seed, waitForStatus } from './support.js';
 
@@ -121,41 +115,12 @@ t.test(
   },
 );
 
-/** A workspace spec and the driver settings, as the control plane would build them, for manifest tests. */
-function sampleSpec() {
-  const config = loadConfig({ env: {}, overrides: { dataDir: '/nonexistent' } });
-  const template = loadTemplates(shippedTemplatesDir()).get('jupyter') as WorkspaceTemplate;
-  const spec: WorkspaceSpec = {
-    id: randomUUID(),
-    projectId: randomUUID(),
-    template,
-    extractVersion: 1,
-    script: null,
-    appToken: 'token',
-    basePath: '/workspaces/x/',
-    notAfter: new Date('2031-12-31T00:00:00Z'),
-    identity: {
-      certificatePem: 'CERT',
-      privateKeyPem: 'KEY',
-      caPem: 'CA',
-      serial: '01',
-      expiresAt: new Date('2030-01-01T00:00:00Z'),
-    },
-  };
-  return {
-    spec,
-    settings: {
-      ...config.workspaces.kubernetes,
-      bucket: 'klarsyn',
-      outbox: { url: 'https://klarsyn-outbox:8443', port: 8443 },
-    },
-  };
-}
-
 t.test(
   'invariant 6: the API server rejects the workspace pod when any restricted field is removed',
   async (t) => {
-    const { spec, settings } = sampleSpec();
+    // Fresh ids: the namespace is made on the dev cluster that every test shares.
+    const spec = workspaceSpec('jupyter', { id: randomUUID(), projectId: randomUUID() });
+    const settings = kubeSettings();
     const objects = KubernetesObjectApi.makeApiClient(admin);
     const apply = (object: KubernetesObject, dryRun?: 'All') =>
       objects.patch(object, undefined, dryRun, 'klarsyn-tests', true, PatchStrategy.ServerSideApply);

@@ -1,5 +1,4 @@
 import t from 'tap';
-import { loadConfig } from '../../../control-plane/src/config/load.js';
 import {
   job,
   limitRange,
@@ -8,36 +7,10 @@ import {
   pod,
   storageSecret,
 } from '../../../control-plane/src/workspaces/kubernetes/manifests.js';
-import type { WorkspaceSpec } from '../../../control-plane/src/workspaces/runtime.js';
-import { loadTemplates, shippedTemplatesDir } from '../../../control-plane/src/workspaces/templates.js';
+import { kubeSettings, workspaceSpec } from '../../support/workspace-spec.js';
 
-const templates = loadTemplates(shippedTemplatesDir());
-const config = loadConfig({ env: {}, overrides: { dataDir: '/nonexistent' } });
-const settings = {
-  ...config.workspaces.kubernetes,
-  bucket: 'klarsyn',
-  outbox: { url: 'https://klarsyn-outbox:8443', port: 8443 },
-};
-
-function spec(template: string, script: string | null = null): WorkspaceSpec {
-  return {
-    id: '11111111-1111-4111-8111-111111111111',
-    projectId: '22222222-2222-4222-8222-222222222222',
-    template: templates.get(template) as NonNullable<ReturnType<typeof templates.get>>,
-    extractVersion: 3,
-    script,
-    appToken: 'app-token',
-    basePath: '/workspaces/11111111-1111-4111-8111-111111111111/',
-    notAfter: new Date('2031-12-31T00:00:00Z'),
-    identity: {
-      certificatePem: 'CERT',
-      privateKeyPem: 'KEY',
-      caPem: 'CA',
-      serial: '01',
-      expiresAt: new Date('2030-01-01T00:00:00Z'),
-    },
-  };
-}
+const settings = kubeSettings();
+const spec = (template: string, script: string | null = null) => workspaceSpec(template, { script });
 
 t.test('invariant 6: every workload the driver builds is restricted, tokenless and bounded', async (t) => {
   const workloads = {

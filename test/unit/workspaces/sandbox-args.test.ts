@@ -4,10 +4,8 @@ import {
   sandboxArgv,
   sandboxEnv,
 } from '../../../control-plane/src/workspaces/local/sandbox-args.js';
-import type { WorkspaceSpec } from '../../../control-plane/src/workspaces/runtime.js';
-import { loadTemplates, shippedTemplatesDir } from '../../../control-plane/src/workspaces/templates.js';
+import { workspaceSpec } from '../../support/workspace-spec.js';
 
-const templates = loadTemplates(shippedTemplatesDir());
 const host = {
   bwrap: '/usr/bin/bwrap',
   prlimit: '/usr/bin/prlimit',
@@ -24,25 +22,8 @@ const host = {
   outboxTool: '/opt/klarsyn/workspace-images/analysis/klarsyn-outbox',
 };
 
-function spec(template: string, script: string | null = null): WorkspaceSpec {
-  return {
-    id: 'w',
-    projectId: 'p',
-    template: templates.get(template) as NonNullable<ReturnType<typeof templates.get>>,
-    extractVersion: 1,
-    script,
-    appToken: 'secret-token',
-    basePath: '/workspaces/w/',
-    notAfter: new Date('2031-12-31T00:00:00Z'),
-    identity: {
-      certificatePem: 'CERT',
-      privateKeyPem: 'KEY',
-      caPem: 'CA',
-      serial: '01',
-      expiresAt: new Date('2030-01-01T00:00:00Z'),
-    },
-  };
-}
+const spec = (template: string, script: string | null = null) =>
+  workspaceSpec(template, { id: 'w', projectId: 'p', appToken: 'secret-token', script });
 
 /** The (source, destination) pairs of one bwrap mount option. */
 function mounts(argv: string[], option: string): [string, string][] {
