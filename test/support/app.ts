@@ -14,27 +14,46 @@ import { openDatabase } from '../../control-plane/src/db/database.js';
 import { createLogger } from '../../control-plane/src/logger.js';
 import { masterKeyFromBytes } from '../../control-plane/src/pseudonym/master-key.js';
 import { DirectoryStore } from '../../control-plane/src/storage/directory-store.js';
+import type { ObjectStore } from '../../control-plane/src/storage/object-store.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
 
-export interface TestApp {
+export interface TestApp<S extends ObjectStore = DirectoryStore> {
   app: FastifyInstance;
   pool: pg.Pool;
   config: Config;
   signingKeys: SigningKeyRing;
   database: TestDatabase;
   dataDir: string;
-  store: DirectoryStore;
+  store: S;
 }
 
 interface Teardown {
   teardown(fn: () => unknown): void;
 }
 
+type Overrides = Record<string, string | number | boolean>;
+
 /** The whole control plane on a fresh real database, built but not listening (use inject). */
-export async function buildTestApp(
+export function buildTestApp(t: Teardown, overrides: Overrides = {}): Promise<TestApp> {
+  return buildTestAppWithStore(t, {
+    overrides,
+    openStore: (dataDir) => DirectoryStore.open(join(dataDir, 'objects')),
+  });
+}
+
+export interface TestAppOptions<S extends ObjectStore> {
+  /** Configuration over the test defaults. */
+  overrides?: Overrides;
+  openStore: (dataDir: string) => Promise<S>;
+  /** Cleanup that still needs the database, run once the app has closed. */
+  beforeDatabaseCloses?: (pool: pg.Pool, config: Config) => Promise<void>;
+}
+
+/** buildTestApp on an object store of the caller's choice (MinIO for the Kubernetes tests). */
+export async function buildTestAppWithStore<S extends ObjectStore>(
   t: Teardown,
-  overrides: Record<string, string | number | boolean> = {},
-): Promise<TestApp> {
+  options: TestAppOptions<S>,
+): Promise<TestApp<S>> {
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'klarsyn-test-'));
   const config = loadConfig({
@@ -45,7 +64,7 @@ export async function buildTestApp(
       'database.migrationUrl': database.ownerUrl,
       'database.poolSize': 4,
       'log.level': 'silent',
-      ...overrides,
+      ...options.overrides,
     },
   });
   // KLARSYN_TEST_LOG=warn shows the app's logs when a test needs explaining.
@@ -54,7 +73,7 @@ export async function buildTestApp(
   );
   const db = await openDatabase(config, logger);
   const signingKeys = await SigningKeyRing.open(join(dataDir, 'keys'), config.auth.accessTokenTtlSeconds);
-  const store = await DirectoryStore.open(join(dataDir, 'objects'));
+  const store = await options.openStore(dataDir);
   const kek = masterKeyFromBytes(randomBytes(32));
   const app = await buildApp({
     config,
@@ -67,6 +86,7 @@ export async function buildTestApp(
   await app.ready();
   t.teardown(async () => {
     await app.close();
+    await options.beforeDatabaseCloses?.(db.pool, config);
     await db.close();
     rmSync(dataDir, { recursive: true, force: true });
   });

@@ -1,7 +1,6 @@
 // The Kubernetes side of the workspace tests: the control plane's RBAC from infra/deploy/rbac
 // applied to the real dev API server, a kubeconfig holding a token of exactly that ServiceAccount,
 // and a full test app whose workspaces run on Kubernetes with their data in MinIO.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,14 +14,9 @@ import {
 } from '@kubernetes/client-node';
 import type { Test } from 'tap';
 import { parseAllDocuments, stringify } from 'yaml';
-import { buildApp } from '../../../control-plane/src/app.js';
-import { SigningKeyRing } from '../../../control-plane/src/auth/signing-keys.js';
-import { loadConfig } from '../../../control-plane/src/config/load.js';
 import type { Config } from '../../../control-plane/src/config/schema.js';
-import { openDatabase } from '../../../control-plane/src/db/database.js';
-import { createLogger } from '../../../control-plane/src/logger.js';
-import { masterKeyFromBytes } from '../../../control-plane/src/pseudonym/master-key.js';
 import { S3Store } from '../../../control-plane/src/storage/s3-store.js';
+import { buildTestAppWithStore, type TestApp } from '../../support/app.js';
 import {
   loadKubeConfig,
   type MinioConnection,
@@ -31,7 +25,7 @@ import {
 } from '../../support/dev-services.js';
 import { readyKwokNode } from '../../support/kube.js';
 import { s3Settings, throwawayBucket } from '../../support/minio-buckets.js';
-import { createTestDatabase, freePort } from '../../support/postgres.js';
+import { freePort } from '../../support/postgres.js';
 
 export const CONTROL_PLANE = { namespace: 'klarsyn-system', name: 'klarsyn-control-plane' };
 const RBAC_DIR = new URL('../../../infra/deploy/rbac/', import.meta.url);
@@ -101,11 +95,7 @@ export async function controlPlaneKubeconfig(t: Test): Promise<{ path: string; k
   return { path, kubeConfig };
 }
 
-export interface KubeTestApp {
-  app: Awaited<ReturnType<typeof buildApp>>;
-  pool: import('pg').Pool;
-  config: Config;
-  store: S3Store;
+export interface KubeTestApp extends TestApp<S3Store> {
   minio: MinioConnection;
   bucket: string;
   kubeconfig: string;
@@ -120,16 +110,8 @@ export async function buildKubeTestApp(
   const bucket = throwawayBucket(t, minio, 'ws');
   const kubeconfig = (await controlPlaneKubeconfig(t)).path;
   const nodeName = await readyKwokNode(adminCore);
-  const database = await createTestDatabase();
-  const dataDir = mkdtempSync(join(tmpdir(), 'klarsyn-test-'));
-  const config = loadConfig({
-    env: {},
+  const ctx = await buildTestAppWithStore(t, {
     overrides: {
-      dataDir,
-      'database.url': database.appUrl,
-      'database.migrationUrl': database.ownerUrl,
-      'database.poolSize': 4,
-      'log.level': 'silent',
       'storage.driver': 's3',
       'storage.endpoint': minio.url,
       'storage.accessKey': minio.accessKey,
@@ -150,30 +132,10 @@ export async function buildKubeTestApp(
       'workspaces.outbox.port': await freePort(),
       ...overrides,
     },
+    openStore: () => S3Store.open(s3Settings(minio, bucket)),
+    beforeDatabaseCloses: removeWorkspaceNamespaces,
   });
-  const logger = createLogger(
-    (process.env.KLARSYN_TEST_LOG as Config['log']['level'] | undefined) ?? 'silent',
-  );
-  const db = await openDatabase(config, logger);
-  const signingKeys = await SigningKeyRing.open(join(dataDir, 'keys'), config.auth.accessTokenTtlSeconds);
-  const store = await S3Store.open(s3Settings(minio, bucket));
-  const kek = masterKeyFromBytes(randomBytes(32));
-  const app = await buildApp({
-    config,
-    pool: db.pool,
-    signingKeys,
-    logger,
-    store,
-    masterKey: async () => kek,
-  });
-  await app.ready();
-  t.teardown(async () => {
-    await app.close();
-    await removeWorkspaceNamespaces(db.pool, config);
-    await db.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  return { app, pool: db.pool, config, store, minio, bucket, kubeconfig };
+  return { ...ctx, minio, bucket, kubeconfig };
 }
 
 /** Safety net after a test: no namespace of its workspaces outlives it, whatever the test did. */
