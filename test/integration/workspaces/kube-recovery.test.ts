@@ -4,21 +4,25 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KubernetesObjectApi, NetworkingV1Api, PatchStrategy } from '@kubernetes/client-node';
-import Fastify from 'fastify';
 import t from 'tap';
-import { TransparencyLog } from '../../../audit/store/transparency-log.js';
 import {
   type KubeSettings,
   managerBinding,
   namespace,
 } from '../../../control-plane/src/workspaces/kubernetes/manifests.js';
-import workspaces from '../../../control-plane/src/workspaces/plugin.js';
 import type { WorkspaceSpec } from '../../../control-plane/src/workspaces/runtime.js';
 import { waitFor } from '../../support/dev-services.js';
 import { isNotFound } from '../../support/kube.js';
 import { freePort } from '../../support/postgres.js';
 import { admin, adminCore, buildKubeTestApp, controlPlaneKubeconfig } from './kube-support.js';
-import { approvedProjectWithExtract, launch, logEvents, seed, waitForStatus } from './support.js';
+import {
+  approvedProjectWithExtract,
+  launch,
+  logEvents,
+  seed,
+  successorWorkspaces,
+  waitForStatus,
+} from './support.js';
 
 t.test(
   'a crash mid-provisioning is repaired by the reconciler of the next control plane; orphans are removed',
@@ -61,8 +65,8 @@ t.test(
     await apply(namespace(settings, { ...spec, id: orphan }));
 
     // The successor: same database and configuration, and the API server is reachable again.
-    const successor = Fastify();
-    await successor.register(workspaces, {
+    await successorWorkspaces(t, {
+      ...ctx,
       config: {
         ...config,
         workspaces: {
@@ -72,15 +76,7 @@ t.test(
           outbox: { ...config.workspaces.outbox, port: await freePort() },
         },
       },
-      pool,
-      log: new TransparencyLog(),
-      store,
-      logger: app.log as never,
     });
-    t.teardown(() => successor.close());
-    await successor.ready();
-    await successor.workspaces.reconciler.reconcileAll();
-    await successor.workspaces.reconciler.settle();
 
     t.equal((await waitForStatus(app, people.anna, id, ['running', 'failed'])).status, 'running', 'repaired');
     const ns = `klarsyn-ws-${id}`;

@@ -2,12 +2,10 @@
 // the life of a workspace with each step logged, idle and deletion deadlines, and a control-plane
 // restart repaired by the reconciler.
 import { existsSync } from 'node:fs';
-import Fastify from 'fastify';
 import t, { type Test } from 'tap';
 import { TransparencyLog } from '../../../audit/store/transparency-log.js';
 import { ProjectWorkflow } from '../../../control-plane/src/projects/workflow.js';
 import { outboxPrefix } from '../../../control-plane/src/storage/layout.js';
-import workspaces from '../../../control-plane/src/workspaces/plugin.js';
 import { buildTestApp } from '../../support/app.js';
 import {
   approvedProjectWithExtract,
@@ -15,6 +13,7 @@ import {
   launch,
   logEvents,
   seed,
+  successorWorkspaces,
   waitForStatus,
 } from './support.js';
 
@@ -331,18 +330,7 @@ t.test(
     // The process dies: its sandboxes die with it (bwrap --die-with-parent).
     await app.workspaces.runtime.close();
 
-    const successor = Fastify();
-    await successor.register(workspaces, {
-      config,
-      pool,
-      log: new TransparencyLog(),
-      store,
-      logger: app.log as never,
-    });
-    t.teardown(() => successor.close());
-    await successor.ready();
-    await successor.workspaces.reconciler.reconcileAll();
-    await successor.workspaces.reconciler.settle();
+    const successor = await successorWorkspaces(t, { app, pool, store, config });
     t.match(await waitForStatus(app, anna, interactive, ['running']), { status: 'running' });
     t.same(await successor.workspaces.runtime.held(), [interactive], 'its sandbox runs again');
     t.match(await waitForStatus(app, anna, batch, ['failed']), {

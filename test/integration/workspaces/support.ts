@@ -2,13 +2,16 @@
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type pg from 'pg';
 import { TransparencyLog } from '../../../audit/store/transparency-log.js';
 import { parseCatalogFile } from '../../../control-plane/src/catalog/catalog-file.js';
 import { publishCatalog } from '../../../control-plane/src/catalog/publish.js';
+import type { Config } from '../../../control-plane/src/config/schema.js';
 import { inTransaction } from '../../../control-plane/src/db/transaction.js';
 import type { Application } from '../../../control-plane/src/projects/application.js';
 import type { ObjectStore } from '../../../control-plane/src/storage/object-store.js';
+import workspaces from '../../../control-plane/src/workspaces/plugin.js';
 import { addAccount, bearer, login, type TestApp } from '../../support/app.js';
 import { waitFor } from '../../support/dev-services.js';
 import { writeRegisterFixtures } from '../../support/register-fixtures.js';
@@ -151,4 +154,27 @@ export async function logEvents(pool: import('pg').Pool, prefix: string) {
        UNION ALL SELECT idx - 1e12, convert_from(data, 'UTF8')::jsonb FROM tlog_entries) l ORDER BY o`,
   );
   return rows.map((r) => r.e).filter((e) => String(e.type).startsWith(prefix));
+}
+
+/**
+ * The workspaces of the control plane that starts after the test app's has died: the plugin alone,
+ * on the same database and store, once its reconciler has been through every workspace.
+ */
+export async function successorWorkspaces(
+  t: { teardown(fn: () => unknown): void },
+  dead: { app: FastifyInstance; pool: pg.Pool; store: ObjectStore; config: Config },
+): Promise<FastifyInstance> {
+  const successor = Fastify();
+  await successor.register(workspaces, {
+    config: dead.config,
+    pool: dead.pool,
+    log: new TransparencyLog(),
+    store: dead.store,
+    logger: dead.app.log as never,
+  });
+  t.teardown(() => successor.close());
+  await successor.ready();
+  await successor.workspaces.reconciler.reconcileAll();
+  await successor.workspaces.reconciler.settle();
+  return successor;
 }
