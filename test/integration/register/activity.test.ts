@@ -9,6 +9,25 @@ import { buildTestApp } from '../../support/app.js';
 
 const HASH = 'a'.repeat(64);
 
+/** The log event of a published extract of `project`, as the extract engine appends it. */
+function extractPublished(project: string, subject: string) {
+  return {
+    type: 'extract.published',
+    actor: 'system',
+    project,
+    subject,
+    details: {
+      version: 1,
+      sources: ['bef'],
+      variables: ['bef.koen'],
+      rows: 10,
+      cohort_size: 10,
+      manifest_sha256: HASH,
+      key_version: 1,
+    },
+  };
+}
+
 /** Waits until the integrator has given every appended event an index. */
 async function integrated(pool: import('pg').Pool): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -27,21 +46,7 @@ t.test('a project activity lists its own log entries with their indices', async 
   const log = new TransparencyLog();
   await log.appendMany(
     [
-      {
-        type: 'extract.published',
-        actor: 'system',
-        project: id,
-        subject: 'extract:1',
-        details: {
-          version: 1,
-          sources: ['bef'],
-          variables: ['bef.koen'],
-          rows: 10,
-          cohort_size: 10,
-          manifest_sha256: HASH,
-          key_version: 1,
-        },
-      },
+      extractPublished(id, 'extract:1'),
       {
         type: 'release.released',
         actor: 'system',
@@ -56,21 +61,7 @@ t.test('a project activity lists its own log entries with their indices', async 
         subject: 'workspace:1',
         details: { from: 'provisioning', to: 'running' },
       },
-      {
-        type: 'extract.published',
-        actor: 'system',
-        project: randomUUID(),
-        subject: 'extract:2',
-        details: {
-          version: 1,
-          sources: ['bef'],
-          variables: ['bef.koen'],
-          rows: 10,
-          cohort_size: 10,
-          manifest_sha256: HASH,
-          key_version: 1,
-        },
-      },
+      extractPublished(randomUUID(), 'extract:2'),
     ],
     pool,
   );
