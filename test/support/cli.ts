@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const KLARSYN_BIN = fileURLToPath(new URL('../../bin/klarsyn.js', import.meta.url));
+const CLI_SOURCE = new URL('../../control-plane/src/cli/main.ts', import.meta.url).href;
 
 export interface CliResult {
   code: number | null;
@@ -10,12 +11,24 @@ export interface CliResult {
 }
 
 /** Runs the built `klarsyn` CLI as a user would (make test builds it first). */
-export function runCli(
-  args: string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<CliResult> {
+export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  return runNode([KLARSYN_BIN, ...args], options);
+}
+
+/** Runs the CLI from source through tsx, as the tests themselves run, for tests that need no build. */
+export function runCliFromSource(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  const run = `import(${JSON.stringify(CLI_SOURCE)}).then(async (m) => process.exit(await m.main(${JSON.stringify(args)})))`;
+  return runNode(['--import=tsx', '-e', run], options);
+}
+
+interface RunOptions {
+  input?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+function runNode(argv: string[], options: RunOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [KLARSYN_BIN, ...args], {
+    const child = spawn(process.execPath, argv, {
       env: { ...process.env, ...options.env },
     });
     let stdout = '';

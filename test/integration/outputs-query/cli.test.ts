@@ -1,28 +1,10 @@
 /** `klarsyn outputs check --extract DIR`: query-backed tables re-run outside the platform. */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { runCliFromSource } from '../../support/cli.js';
 import { makeExtract, resultCsv } from './support.js';
-
-// The CLI from source (no build needed): node with tsx, as the tests themselves run.
-function klarsyn(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const run = `import('./control-plane/src/cli/main.ts').then(async (m) => process.exit(await m.main(${JSON.stringify(args)})))`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import=tsx', '-e', run]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 t.setTimeout(600_000);
 
@@ -38,7 +20,7 @@ t.test('--extract re-runs the query: counts of rows from 3 persons are blocked (
   writeFileSync(join(dir, 't.sql'), SQL);
   writeFileSync(join(dir, 't.csv'), await resultCsv(extract, SQL));
 
-  const without = await klarsyn(['outputs', 'check', '--json', dir]);
+  const without = await runCliFromSource(['outputs', 'check', '--json', dir]);
   t.equal(without.code, 3, without.stderr);
   const unverified = JSON.parse(without.stdout).files.find((f: { path: string }) => f.path.endsWith('t.csv'));
   t.same(
@@ -46,7 +28,7 @@ t.test('--extract re-runs the query: counts of rows from 3 persons are blocked (
     ['query-unverified'],
   );
 
-  const r = await klarsyn(['outputs', 'check', '--json', '--extract', extract.dir, dir]);
+  const r = await runCliFromSource(['outputs', 'check', '--json', '--extract', extract.dir, dir]);
   t.equal(r.code, 1, r.stderr);
   const report = JSON.parse(r.stdout);
   const table = report.files.find((f: { path: string }) => f.path.endsWith('t.csv'));
@@ -56,7 +38,7 @@ t.test('--extract re-runs the query: counts of rows from 3 persons are blocked (
 
 t.test('--extract with a directory that is not an extract is a usage error (exit 2)', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'klarsyn-query-cli-'));
-  const r = await klarsyn(['outputs', 'check', '--extract', dir, dir]);
+  const r = await runCliFromSource(['outputs', 'check', '--extract', dir, dir]);
   t.equal(r.code, 2);
   t.match(r.stderr, /has no manifest\.json/);
 });
