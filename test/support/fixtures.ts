@@ -15,3 +15,16 @@ export const sampleApplication: Application = {
   ],
   cohort: { match: 'any', criteria: [{ source: 'diagnoser', variable: 'diagnosekode', prefixes: ['DE11'] }] },
 };
+
+/**
+ * sampleApplication asking for `variables` over 2019–2022, inside the 2018–2023 of the register
+ * fixtures so that an extract shows the period's cut: the project of the extract and workspace tests.
+ */
+export function extractApplication(variables: Application['variables']): Application {
+  return {
+    ...sampleApplication,
+    period: { from: '2019-01-01', to: '2022-12-31' },
+    deletionDate: '2031-12-31',
+    variables,
+  };
+}

@@ -7,31 +7,22 @@ import { TransparencyLog } from '../../../audit/store/transparency-log.js';
 import { parseCatalogFile } from '../../../control-plane/src/catalog/catalog-file.js';
 import { publishCatalog } from '../../../control-plane/src/catalog/publish.js';
 import { inTransaction } from '../../../control-plane/src/db/transaction.js';
-import type { Application } from '../../../control-plane/src/projects/application.js';
 import { addAccount, bearer, buildTestApp, login } from '../../support/app.js';
+import { extractApplication } from '../../support/fixtures.js';
 import { PERSONS, writeRegisterFixtures } from '../../support/register-fixtures.js';
 
 const catalogYaml = readFileSync('policies/catalog/synthetic-registers.yaml', 'utf8');
 
-const application: Application = {
-  title: 'Antidepressants after diabetes',
-  purpose: 'Describe antidepressant redemption among persons with type 2 diabetes.',
-  institution: 'Test University',
-  legalBasis: 'GDPR art. 6(1)(e), 9(2)(j)',
-  period: { from: '2019-01-01', to: '2022-12-31' },
-  deletionDate: '2031-12-31',
-  variables: [
-    { source: 'lmdb', variable: 'pnr', justification: 'link' },
-    { source: 'lmdb', variable: 'eksd', justification: 'timing' },
-    { source: 'lmdb', variable: 'atc', justification: 'drug' },
-    { source: 'bef', variable: 'pnr', justification: 'link' },
-    { source: 'bef', variable: 'mor_id', justification: 'family' },
-    { source: 'bef', variable: 'foed_dag', justification: 'age' },
-    { source: 'bef', variable: 'kom', justification: 'region' },
-    { source: 'bef', variable: 'year', justification: 'year' },
-  ],
-  cohort: { match: 'any', criteria: [{ source: 'diagnoser', variable: 'diagnosekode', prefixes: ['DE11'] }] },
-};
+const application = extractApplication([
+  { source: 'lmdb', variable: 'pnr', justification: 'link' },
+  { source: 'lmdb', variable: 'eksd', justification: 'timing' },
+  { source: 'lmdb', variable: 'atc', justification: 'drug' },
+  { source: 'bef', variable: 'pnr', justification: 'link' },
+  { source: 'bef', variable: 'mor_id', justification: 'family' },
+  { source: 'bef', variable: 'foed_dag', justification: 'age' },
+  { source: 'bef', variable: 'kom', justification: 'region' },
+  { source: 'bef', variable: 'year', justification: 'year' },
+]);
 
 async function approvedProject(t: Parameters<typeof buildTestApp>[0]) {
   const ctx = await buildTestApp(t);

@@ -9,31 +9,22 @@ import { parseCatalogFile } from '../../../control-plane/src/catalog/catalog-fil
 import { publishCatalog } from '../../../control-plane/src/catalog/publish.js';
 import type { Config } from '../../../control-plane/src/config/schema.js';
 import { inTransaction } from '../../../control-plane/src/db/transaction.js';
-import type { Application } from '../../../control-plane/src/projects/application.js';
 import type { ObjectStore } from '../../../control-plane/src/storage/object-store.js';
 import workspaces from '../../../control-plane/src/workspaces/plugin.js';
 import { addAccount, bearer, login, type TestApp } from '../../support/app.js';
 import { waitFor } from '../../support/dev-services.js';
+import { extractApplication } from '../../support/fixtures.js';
 import { writeRegisterFixtures } from '../../support/register-fixtures.js';
 
 const catalogYaml = readFileSync('policies/catalog/synthetic-registers.yaml', 'utf8');
 
-export const application: Application = {
-  title: 'Antidepressants after diabetes',
-  purpose: 'Describe antidepressant redemption among persons with type 2 diabetes.',
-  institution: 'Test University',
-  legalBasis: 'GDPR art. 6(1)(e), 9(2)(j)',
-  period: { from: '2019-01-01', to: '2022-12-31' },
-  deletionDate: '2031-12-31',
-  variables: [
-    { source: 'lmdb', variable: 'pnr', justification: 'link' },
-    { source: 'lmdb', variable: 'atc', justification: 'drug' },
-    { source: 'bef', variable: 'pnr', justification: 'link' },
-    { source: 'bef', variable: 'kom', justification: 'region' },
-    { source: 'bef', variable: 'year', justification: 'year' },
-  ],
-  cohort: { match: 'any', criteria: [{ source: 'diagnoser', variable: 'diagnosekode', prefixes: ['DE11'] }] },
-};
+const application = extractApplication([
+  { source: 'lmdb', variable: 'pnr', justification: 'link' },
+  { source: 'lmdb', variable: 'atc', justification: 'drug' },
+  { source: 'bef', variable: 'pnr', justification: 'link' },
+  { source: 'bef', variable: 'kom', justification: 'region' },
+  { source: 'bef', variable: 'year', justification: 'year' },
+]);
 
 export type Headers = Record<string, string>;
 
