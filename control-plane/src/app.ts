@@ -13,6 +13,7 @@ import type { SigningKeyRing } from './auth/signing-keys.js';
 import catalogRoutes from './catalog/routes.js';
 import type { Config } from './config/schema.js';
 import { loadGeneralisationPolicy } from './extracts/generalisation.js';
+import { deleteEndedProjectData } from './extracts/project-end.js';
 import extractRoutes from './extracts/routes.js';
 import { ExtractService } from './extracts/service.js';
 import { installErrorHandler } from './http/error-handler.js';
@@ -123,6 +124,19 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         const interrupted = await extracts.recoverInterrupted();
         if (interrupted > 0)
           app.log.warn({ interrupted }, 'extract jobs interrupted by a restart were failed');
+      },
+      deps.logger,
+    ),
+  );
+  // On the leader, every minute: ended projects lose their extract files and keys (invariant 2).
+  leaderTasks.add(
+    periodicLeaderTask(
+      'extract-deletion',
+      60_000,
+      async () => {
+        const ended = await deleteEndedProjectData({ pool, log, store: deps.store });
+        if (ended.length > 0)
+          app.log.info({ projects: ended }, 'ended projects: extracts deleted, keys destroyed');
       },
       deps.logger,
     ),

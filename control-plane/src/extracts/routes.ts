@@ -17,6 +17,7 @@ const extractBody = {
     requestedBy: { type: 'string' },
     requestedAt: { type: 'string' },
     finishedAt: { type: ['string', 'null'] },
+    deletedAt: { type: ['string', 'null'], description: "When the files were deleted at the project's end" },
     rows: { type: ['integer', 'null'] },
     manifestSha256: { type: ['string', 'null'] },
     manifest: { type: ['object', 'null'], additionalProperties: true },

@@ -19,17 +19,20 @@ export interface ExtractRecord {
   manifestSha256: string | null;
   manifest: ExtractManifest | null;
   error: string | null;
+  /** When the files were deleted at the project's end; the record stays. */
+  deletedAt: string | null;
 }
 
 const COLUMNS = `id, project_id AS "projectId", version, status, stage, progress, requested_by AS "requestedBy",
   requested_at AS "requestedAt", finished_at AS "finishedAt", rows::float8 AS rows, manifest_sha256 AS "manifestSha256",
-  manifest, error`;
+  manifest, error, deleted_at AS "deletedAt"`;
 
 function toRecord(row: Record<string, unknown>): ExtractRecord {
   return {
     ...(row as unknown as ExtractRecord),
     requestedAt: new Date(row.requestedAt as string).toISOString(),
     finishedAt: row.finishedAt ? new Date(row.finishedAt as string).toISOString() : null,
+    deletedAt: row.deletedAt ? new Date(row.deletedAt as string).toISOString() : null,
   };
 }
 
@@ -109,4 +112,33 @@ export async function interruptedExtracts(
     [olderThanSeconds],
   );
   return rows;
+}
+
+/**
+ * Projects in a final state that still have extract files or an undestroyed key. Running jobs are
+ * left to finish (or to recovery): their files are deleted on a later round.
+ */
+export async function endedProjectsWithData(
+  db: Queryable,
+  finalStatuses: readonly string[],
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT p.id FROM projects p
+      WHERE p.status = ANY ($1)
+        AND (EXISTS (SELECT 1 FROM extracts e WHERE e.project_id = p.id AND e.status = 'published' AND e.deleted_at IS NULL)
+             OR EXISTS (SELECT 1 FROM project_keys k WHERE k.project_id = p.id AND k.wrapped IS NOT NULL))
+      ORDER BY p.id`,
+    [finalStatuses],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Marks the project's published extracts deleted; returns their versions. */
+export async function markExtractsDeleted(tx: pg.PoolClient, projectId: string): Promise<number[]> {
+  const { rows } = await tx.query<{ version: number }>(
+    `UPDATE extracts SET deleted_at = now()
+      WHERE project_id = $1 AND status = 'published' AND deleted_at IS NULL RETURNING version`,
+    [projectId],
+  );
+  return rows.map((r) => r.version).sort((a, b) => a - b);
 }

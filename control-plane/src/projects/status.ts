@@ -38,6 +38,11 @@ export const TRANSITIONS: Record<ProjectStatus, Partial<Record<ProjectStatus, Pr
   expired: {},
 };
 
+/** States a project never leaves: its data is deleted and its keys destroyed once it is in one. */
+export const FINAL_STATUSES: readonly ProjectStatus[] = PROJECT_STATUS.filter(
+  (s) => Object.keys(TRANSITIONS[s]).length === 0,
+);
+
 export function assertTransition(from: ProjectStatus, to: ProjectStatus, actor: ProjectActor): void {
   const allowed = TRANSITIONS[from][to];
   if (allowed === undefined) {

@@ -22,6 +22,7 @@ const SHOWN: readonly (readonly [prefix: string, kind: ActivityKind])[] = [
   ['project.', 'application'],
   ['extract.published', 'extract'],
   ['extract.failed', 'extract'],
+  ['extract.deleted', 'extract'],
   ['workspace.requested', 'workspace'],
   ['workspace.connected', 'workspace'],
   ['release.', 'output'],

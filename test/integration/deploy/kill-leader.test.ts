@@ -117,7 +117,13 @@ t.test('SIGKILL of the leader: the survivor takes over and integrates every even
   );
   await new Promise((r) => setTimeout(r, 1000));
   t.same(b.running, [], 'the follower runs no leader task');
-  t.same(a.running, ['extract-recovery', 'log-integrator', 'project-expiry', 'workspace-reconciler']);
+  t.same(a.running, [
+    'extract-deletion',
+    'extract-recovery',
+    'log-integrator',
+    'project-expiry',
+    'workspace-reconciler',
+  ]);
 
   const log = new TransparencyLog();
   const appended: number[] = [];
@@ -155,7 +161,13 @@ t.test('SIGKILL of the leader: the survivor takes over and integrates every even
       timeoutMs: 30_000,
     },
   );
-  t.same(b.running, ['extract-recovery', 'log-integrator', 'project-expiry', 'workspace-reconciler']);
+  t.same(b.running, [
+    'extract-deletion',
+    'extract-recovery',
+    'log-integrator',
+    'project-expiry',
+    'workspace-reconciler',
+  ]);
 
   const { rows } = await pool.query<{ idx: string; data: Buffer }>(
     'SELECT idx, data FROM tlog_entries ORDER BY idx',

@@ -1,6 +1,7 @@
 import t from 'tap';
 import {
   assertTransition,
+  FINAL_STATUSES,
   PROJECT_STATUS,
   type ProjectActor,
   TRANSITIONS,
@@ -32,6 +33,11 @@ t.test('every (from, to, actor) triple is allowed exactly when the table says so
 
 t.test('final states have no way out, and every non-final state is reachable from draft', async (t) => {
   for (const s of ['rejected', 'withdrawn', 'expired'] as const) t.same(TRANSITIONS[s], {}, `${s} is final`);
+  t.same(
+    [...FINAL_STATUSES].sort(),
+    ['expired', 'rejected', 'withdrawn'],
+    'and only these (their data is deleted)',
+  );
   t.same(reachableFrom(TRANSITIONS, 'draft'), [...PROJECT_STATUS].sort());
 });
 

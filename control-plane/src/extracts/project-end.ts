@@ -1,0 +1,46 @@
+import type pg from 'pg';
+import type { TransparencyLog } from '../../../audit/store/transparency-log.js';
+import { inTransaction } from '../db/transaction.js';
+import { FINAL_STATUSES } from '../projects/status.js';
+import { extractsPrefix } from '../storage/layout.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { EXTRACTS_DELETED } from './events.js';
+import { destroyProjectKeys } from './project-keys.js';
+import { endedProjectsWithData, markExtractsDeleted } from './store.js';
+
+export interface ProjectEndDeps {
+  pool: pg.Pool;
+  log: TransparencyLog;
+  store: ObjectStore;
+}
+
+/**
+ * Once a project has ended (its deletion date, a withdrawal), its extract files are deleted and
+ * its keys destroyed, so its pseudonyms can never be made or linked again (invariant 2). Files go
+ * first; the records, the keys and the log entry then change in one transaction. The log never
+ * claims a deletion that has not happened, and a crash in between leaves a project that the next
+ * round finds and finishes. Returns the projects it finished.
+ */
+export async function deleteEndedProjectData(deps: ProjectEndDeps): Promise<string[]> {
+  const ended = await endedProjectsWithData(deps.pool, FINAL_STATUSES);
+  for (const projectId of ended) {
+    await deps.store.deletePrefix(extractsPrefix(projectId));
+    await inTransaction(deps.pool, async (tx) => {
+      // Serialises with a new extract version, which takes the same row lock.
+      await tx.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
+      const versions = await markExtractsDeleted(tx, projectId);
+      const keys = await destroyProjectKeys(tx, projectId);
+      await deps.log.append(
+        {
+          type: EXTRACTS_DELETED,
+          actor: 'system',
+          project: projectId,
+          subject: `project:${projectId}`,
+          details: { versions, keys_destroyed: keys },
+        },
+        tx,
+      );
+    });
+  }
+  return ended;
+}
