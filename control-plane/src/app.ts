@@ -13,7 +13,6 @@ import type { SigningKeyRing } from './auth/signing-keys.js';
 import catalogRoutes from './catalog/routes.js';
 import type { Config } from './config/schema.js';
 import { loadGeneralisationPolicy } from './extracts/generalisation.js';
-import { deleteEndedProjectData } from './extracts/project-end.js';
 import extractRoutes from './extracts/routes.js';
 import { ExtractService } from './extracts/service.js';
 import { installErrorHandler } from './http/error-handler.js';
@@ -30,6 +29,7 @@ import { ProjectWorkflow } from './projects/workflow.js';
 import type { MasterKey } from './pseudonym/master-key.js';
 import logRoutes from './register/log-routes.js';
 import registerRoutes from './register/routes.js';
+import { deleteEndedProjectData } from './retention/project-end.js';
 import type { ObjectStore } from './storage/object-store.js';
 import webRoutes from './web/plugin.js';
 import { launchedExtractVersion } from './workspaces/identity/extract-version.js';
@@ -128,15 +128,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       deps.logger,
     ),
   );
-  // On the leader, every minute: ended projects lose their extract files and keys (invariant 2).
+  // On the leader, every minute: ended projects lose their data and keys (invariant 2).
   leaderTasks.add(
     periodicLeaderTask(
-      'extract-deletion',
+      'project-data-deletion',
       60_000,
       async () => {
         const ended = await deleteEndedProjectData({ pool, log, store: deps.store });
         if (ended.length > 0)
-          app.log.info({ projects: ended }, 'ended projects: extracts deleted, keys destroyed');
+          app.log.info({ projects: ended }, 'ended projects: data deleted, keys destroyed');
       },
       deps.logger,
     ),

@@ -4,7 +4,6 @@ import { eventTypes } from '../../../audit/store/event-types.js';
 export const EXTRACT_REQUESTED = 'extract.requested';
 export const EXTRACT_PUBLISHED = 'extract.published';
 export const EXTRACT_FAILED = 'extract.failed';
-export const EXTRACTS_DELETED = 'extract.deleted';
 
 const strings = { type: 'array', items: { type: 'string' } };
 
@@ -46,20 +45,5 @@ eventTypes.register({
     additionalProperties: false,
     required: ['version', 'reason'],
     properties: { version: { type: 'integer' }, reason: { type: 'string' } },
-  },
-});
-
-eventTypes.register({
-  type: EXTRACTS_DELETED,
-  description:
-    'The project ended: its extract files were deleted and its keys destroyed, so its pseudonyms can no longer be linked to anyone',
-  details: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['versions', 'keys_destroyed'],
-    properties: {
-      versions: { type: 'array', items: { type: 'integer' } },
-      keys_destroyed: { type: 'integer' },
-    },
   },
 });

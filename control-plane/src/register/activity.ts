@@ -19,10 +19,11 @@ export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 /** Which log events the register shows, by type prefix, and under which heading. */
 const SHOWN: readonly (readonly [prefix: string, kind: ActivityKind])[] = [
+  // Listed before `project.`, which would show it with the application.
+  ['project.data_deleted', 'extract'],
   ['project.', 'application'],
   ['extract.published', 'extract'],
   ['extract.failed', 'extract'],
-  ['extract.deleted', 'extract'],
   ['workspace.requested', 'workspace'],
   ['workspace.connected', 'workspace'],
   ['release.', 'output'],

@@ -172,7 +172,7 @@ t.test(
     t.ok(a.elector.isLeader() && !b.elector.isLeader(), 'exactly one leader');
     t.same(
       a.app.leaderTasks.running().sort(),
-      ['extract-deletion', 'extract-recovery', 'log-integrator', 'workspace-reconciler'],
+      ['extract-recovery', 'log-integrator', 'project-data-deletion', 'workspace-reconciler'],
       'the leader runs them',
     );
     t.same(b.app.leaderTasks.running(), [], 'the follower runs no periodic writer');
@@ -220,9 +220,9 @@ t.test(
       a.app.leaderTasks.running().length === 0 ? true : undefined,
     );
     t.same(b.app.leaderTasks.running().sort(), [
-      'extract-deletion',
       'extract-recovery',
       'log-integrator',
+      'project-data-deletion',
       'workspace-reconciler',
     ]);
 

@@ -118,9 +118,9 @@ t.test('SIGKILL of the leader: the survivor takes over and integrates every even
   await new Promise((r) => setTimeout(r, 1000));
   t.same(b.running, [], 'the follower runs no leader task');
   t.same(a.running, [
-    'extract-deletion',
     'extract-recovery',
     'log-integrator',
+    'project-data-deletion',
     'project-expiry',
     'workspace-reconciler',
   ]);
@@ -162,9 +162,9 @@ t.test('SIGKILL of the leader: the survivor takes over and integrates every even
     },
   );
   t.same(b.running, [
-    'extract-deletion',
     'extract-recovery',
     'log-integrator',
+    'project-data-deletion',
     'project-expiry',
     'workspace-reconciler',
   ]);

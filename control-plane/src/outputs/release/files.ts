@@ -19,8 +19,13 @@ export const MAX_FILES = 100;
 const MAX_METADATA_BYTES = 1024 * 1024;
 const CPR = /(?<![0-9A-Za-z])\d{6}-?\d{4}(?![0-9A-Za-z])/;
 
+/** The copies of a request's submitted files that reviewers read; released files are kept apart. */
+export function snapshotsPrefix(projectId: string, requestId: string): string {
+  return `${releasePrefix(projectId, requestId)}submitted/`;
+}
+
 export function snapshotKey(projectId: string, requestId: string, sha256: string): string {
-  return `${releasePrefix(projectId, requestId)}submitted/${sha256}`;
+  return `${snapshotsPrefix(projectId, requestId)}${sha256}`;
 }
 
 export function releasedKey(projectId: string, requestId: string, name: string): string {

@@ -3,6 +3,7 @@ export type { PseudonymLoader, WorkspaceExtractVersion } from './checks.js';
 export { openReleaseService } from './open-service.js';
 export { loadReleasePolicy, type ReleasePolicy } from './policy.js';
 export { extractPseudonyms } from './pseudonyms.js';
+export { deleteReviewCopies } from './review-copies.js';
 export { default as releaseRoutes } from './routes.js';
 export { type NewRequest, ReleaseService, type ReleaseServiceOptions } from './service.js';
 export { RELEASE_STATUS, type ReleaseStatus, TRANSITIONS } from './status.js';

@@ -24,7 +24,7 @@ const TYPE_LABEL: Record<string, MessageKey> = {
   'project.status_changed': 'activity.type.projectStatusChanged',
   'extract.published': 'activity.type.extractPublished',
   'extract.failed': 'activity.type.extractFailed',
-  'extract.deleted': 'activity.type.extractDeleted',
+  'project.data_deleted': 'activity.type.projectDataDeleted',
   'workspace.requested': 'activity.type.workspaceRequested',
   'workspace.connected': 'activity.type.workspaceConnected',
   'release.files_changed': 'activity.type.releaseFilesChanged',

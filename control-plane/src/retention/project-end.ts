@@ -1,12 +1,13 @@
 import type pg from 'pg';
 import type { TransparencyLog } from '../../../audit/store/transparency-log.js';
 import { inTransaction } from '../db/transaction.js';
+import { destroyProjectKeys } from '../extracts/project-keys.js';
+import { endedProjectsWithData, markExtractsDeleted } from '../extracts/store.js';
+import { deleteReviewCopies } from '../outputs/release/index.js';
 import { FINAL_STATUSES } from '../projects/status.js';
 import { extractsPrefix } from '../storage/layout.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { EXTRACTS_DELETED } from './events.js';
-import { destroyProjectKeys } from './project-keys.js';
-import { endedProjectsWithData, markExtractsDeleted } from './store.js';
+import { PROJECT_DATA_DELETED } from './events.js';
 
 export interface ProjectEndDeps {
   pool: pg.Pool;
@@ -15,16 +16,18 @@ export interface ProjectEndDeps {
 }
 
 /**
- * Once a project has ended (its deletion date, a withdrawal), its extract files are deleted and
- * its keys destroyed, so its pseudonyms can never be made or linked again (invariant 2). Files go
- * first; the records, the keys and the log entry then change in one transaction. The log never
- * claims a deletion that has not happened, and a crash in between leaves a project that the next
- * round finds and finishes. Returns the projects it finished.
+ * Once a project has ended (its deletion date, a withdrawal), its extract files and the review
+ * copies of its release requests are deleted and its keys destroyed, so its pseudonyms can never
+ * be made or linked again (invariant 2). Files go first; the records, the keys and the log entry
+ * then change in one transaction. The log never claims a deletion that has not happened, and a
+ * crash in between leaves a project that the next round finds and finishes. Returns the projects
+ * it finished.
  */
 export async function deleteEndedProjectData(deps: ProjectEndDeps): Promise<string[]> {
   const ended = await endedProjectsWithData(deps.pool, FINAL_STATUSES);
   for (const projectId of ended) {
     await deps.store.deletePrefix(extractsPrefix(projectId));
+    const reviewCopies = await deleteReviewCopies(deps.pool, deps.store, projectId);
     await inTransaction(deps.pool, async (tx) => {
       // Serialises with a new extract version, which takes the same row lock.
       await tx.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
@@ -32,11 +35,11 @@ export async function deleteEndedProjectData(deps: ProjectEndDeps): Promise<stri
       const keys = await destroyProjectKeys(tx, projectId);
       await deps.log.append(
         {
-          type: EXTRACTS_DELETED,
+          type: PROJECT_DATA_DELETED,
           actor: 'system',
           project: projectId,
           subject: `project:${projectId}`,
-          details: { versions, keys_destroyed: keys },
+          details: { extract_versions: versions, review_copies: reviewCopies, keys_destroyed: keys },
         },
         tx,
       );
