@@ -115,26 +115,29 @@ export async function interruptedExtracts(
 }
 
 /**
- * Projects in a final state that still have extract files or an undestroyed key. Running jobs are
- * left to finish (or to recovery): their files are deleted on a later round.
+ * Those of `projectIds` that still have published extract files or an undestroyed key. Running
+ * jobs are left to finish (or to recovery): their files are deleted on a later round.
  */
-export async function endedProjectsWithData(
+export async function projectsWithExtractData(
   db: Queryable,
-  finalStatuses: readonly string[],
+  projectIds: readonly string[],
 ): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `SELECT p.id FROM projects p
-      WHERE p.status = ANY ($1)
-        AND (EXISTS (SELECT 1 FROM extracts e WHERE e.project_id = p.id AND e.status = 'published' AND e.deleted_at IS NULL)
-             OR EXISTS (SELECT 1 FROM project_keys k WHERE k.project_id = p.id AND k.wrapped IS NOT NULL))
-      ORDER BY p.id`,
-    [finalStatuses],
+    `SELECT id FROM unnest($1::uuid[]) AS p (id)
+      WHERE EXISTS (SELECT 1 FROM extracts e WHERE e.project_id = p.id AND e.status = 'published' AND e.deleted_at IS NULL)
+         OR EXISTS (SELECT 1 FROM project_keys k WHERE k.project_id = p.id AND k.wrapped IS NOT NULL)
+      ORDER BY id`,
+    [projectIds],
   );
   return rows.map((r) => r.id);
 }
 
-/** Marks the project's published extracts deleted; returns their versions. */
+/**
+ * Marks the project's published extracts deleted; returns their versions. Takes the project row's
+ * lock, as a new version does, so no version slips in between.
+ */
 export async function markExtractsDeleted(tx: pg.PoolClient, projectId: string): Promise<number[]> {
+  await tx.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
   const { rows } = await tx.query<{ version: number }>(
     `UPDATE extracts SET deleted_at = now()
       WHERE project_id = $1 AND status = 'published' AND deleted_at IS NULL RETURNING version`,

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Application, AuthorityDecision } from './application.js';
-import type { ProjectStatus } from './status.js';
+import { FINAL_STATUSES, type ProjectStatus } from './status.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -120,6 +120,15 @@ export async function dueForExpiry(tx: pg.PoolClient, today: string): Promise<st
   const { rows } = await tx.query<{ id: string }>(
     `SELECT id FROM projects WHERE status = 'approved' AND deletion_date <= $1 FOR UPDATE SKIP LOCKED`,
     [today],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Projects that have ended for good (a final state): their data is to be deleted. */
+export async function endedProjects(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    'SELECT id FROM projects WHERE status = ANY ($1) ORDER BY id',
+    [FINAL_STATUSES],
   );
   return rows.map((r) => r.id);
 }

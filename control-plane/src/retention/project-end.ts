@@ -2,9 +2,9 @@ import type pg from 'pg';
 import type { TransparencyLog } from '../../../audit/store/transparency-log.js';
 import { inTransaction } from '../db/transaction.js';
 import { destroyProjectKeys } from '../extracts/project-keys.js';
-import { endedProjectsWithData, markExtractsDeleted } from '../extracts/store.js';
+import { markExtractsDeleted, projectsWithExtractData } from '../extracts/store.js';
 import { deleteReviewCopies } from '../outputs/release/index.js';
-import { FINAL_STATUSES } from '../projects/status.js';
+import { endedProjects } from '../projects/store.js';
 import { extractsPrefix } from '../storage/layout.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { PROJECT_DATA_DELETED } from './events.js';
@@ -24,13 +24,11 @@ export interface ProjectEndDeps {
  * it finished.
  */
 export async function deleteEndedProjectData(deps: ProjectEndDeps): Promise<string[]> {
-  const ended = await endedProjectsWithData(deps.pool, FINAL_STATUSES);
+  const ended = await projectsWithExtractData(deps.pool, await endedProjects(deps.pool));
   for (const projectId of ended) {
     await deps.store.deletePrefix(extractsPrefix(projectId));
     const reviewCopies = await deleteReviewCopies(deps.pool, deps.store, projectId);
     await inTransaction(deps.pool, async (tx) => {
-      // Serialises with a new extract version, which takes the same row lock.
-      await tx.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
       const versions = await markExtractsDeleted(tx, projectId);
       const keys = await destroyProjectKeys(tx, projectId);
       await deps.log.append(
