@@ -219,12 +219,18 @@ t.test(
     await waitFor('the old leader to stop its tasks', async () =>
       a.app.leaderTasks.running().length === 0 ? true : undefined,
     );
-    t.same(b.app.leaderTasks.running().sort(), [
+    // The successor starts its tasks one after another; the reconciler's start waits for a
+    // PostgreSQL LISTEN connection.
+    const leaderWork = [
       'extract-recovery',
       'log-integrator',
       'project-data-deletion',
       'workspace-reconciler',
-    ]);
+    ];
+    await waitFor('the successor to run every leader task', async () =>
+      b.app.leaderTasks.running().length === leaderWork.length ? true : undefined,
+    );
+    t.same(b.app.leaderTasks.running().sort(), leaderWork);
 
     const view = await waitForStatus(b.app, people.anna, second, ['running', 'failed'], 120_000);
     t.equal(view.status, 'running', `the successor finished provisioning (${view.reason ?? 'no failure'})`);
