@@ -12,8 +12,9 @@ import { CURRENT_KEY_VERSION, deriveSubKey } from './subkeys.js';
 /**
  * Pseudonymises the CPR columns of one Parquet or CSV file into another, the way the extract
  * engine does (a distinct-value map through the same DuckDB function, joined back): every CPR
- * column (pnr, mor_id, …) under the person key, every other column copied as it is, rows in order. The output appears only complete and checked: it is written
- * under a temporary name and renamed once distinct CPRs and distinct pseudonyms agree.
+ * column (pnr, mor_id, …) under the person key, every other column copied as it is, rows in
+ * order. The output appears only complete and checked: it is written under a temporary name and
+ * renamed once distinct CPRs and distinct pseudonyms agree.
  */
 
 export type FileFormat = 'parquet' | 'csv';

@@ -10,10 +10,10 @@ eventTypes.register({
   details: {
     type: 'object',
     additionalProperties: false,
-    required: ['extract_versions', 'review_copies', 'keys_destroyed'],
+    required: ['extract_versions', 'release_requests', 'keys_destroyed'],
     properties: {
       extract_versions: { type: 'array', items: { type: 'integer' } },
-      review_copies: { type: 'integer' },
+      release_requests: { type: 'integer', description: 'requests whose review copies were deleted' },
       keys_destroyed: { type: 'integer' },
     },
   },

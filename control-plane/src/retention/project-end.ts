@@ -27,7 +27,7 @@ export async function deleteEndedProjectData(deps: ProjectEndDeps): Promise<stri
   const ended = await projectsWithExtractData(deps.pool, await endedProjects(deps.pool));
   for (const projectId of ended) {
     await deps.store.deletePrefix(extractsPrefix(projectId));
-    const reviewCopies = await deleteReviewCopies(deps.pool, deps.store, projectId);
+    const requests = await deleteReviewCopies(deps.pool, deps.store, projectId);
     await inTransaction(deps.pool, async (tx) => {
       const versions = await markExtractsDeleted(tx, projectId);
       const keys = await destroyProjectKeys(tx, projectId);
@@ -37,7 +37,7 @@ export async function deleteEndedProjectData(deps: ProjectEndDeps): Promise<stri
           actor: 'system',
           project: projectId,
           subject: `project:${projectId}`,
-          details: { extract_versions: versions, review_copies: reviewCopies, keys_destroyed: keys },
+          details: { extract_versions: versions, release_requests: requests, keys_destroyed: keys },
         },
         tx,
       );

@@ -81,7 +81,7 @@ t.test(
       type: 'project.data_deleted',
       actor: 'system',
       project: ended,
-      details: { extract_versions: [1], review_copies: 1, keys_destroyed: 1 },
+      details: { extract_versions: [1], release_requests: 1, keys_destroyed: 1 },
     });
     const listed = await ctx.app.inject({ url: `/api/v1/projects/${ended}/extracts`, headers: people.anna });
     t.match(listed.json()[0], { version: 1, status: 'published', deletedAt: /^\d{4}-/ }, 'the record stays');
