@@ -1,11 +1,11 @@
 import { createReadStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Source } from '../catalog/model.js';
 import { KlarsynError } from '../errors.js';
-import { attachPseudonymFunction } from '../pseudonym/duckdb-function.js';
-import { PseudonymMap } from '../pseudonym/pseudonym-map.js';
+import { finishRun, openPseudonymisingDatabase, pseudonymSql } from '../pseudonym/duckdb-extension.js';
+import { PARQUET_OUTPUT } from '../pseudonym/parquet-output.js';
 import type { SecretKey } from '../pseudonym/secret-key.js';
 import { deriveSubKey } from '../pseudonym/subkeys.js';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -13,18 +13,7 @@ import { Publication } from '../storage/publication.js';
 import type { ExtractFile, ExtractManifest } from './manifest.js';
 import type { ExtractPlan, PlannedTable } from './plan.js';
 import { spoolSource } from './source-files.js';
-import {
-  cohortSql,
-  ident,
-  kAnonymitySql,
-  literal,
-  mapCheckSql,
-  mapSql,
-  outputSql,
-  PERSON_PSEUDONYM,
-  RECORD_PSEUDONYM,
-  stageSql,
-} from './sql.js';
+import { cohortSql, ident, kAnonymitySql, literal, outputSql, stageSql } from './sql.js';
 
 export interface ExtractJob {
   plan: ExtractPlan;
@@ -49,17 +38,22 @@ const CPR_PATTERN = '(^|[^0-9])[0-9]{6}-?[0-9]{4}([^0-9]|$)';
 
 /**
  * Builds one extract version with DuckDB in-process: spool the sources, select the cohort, stage
- * approved columns of cohort rows in the period, pseudonymise through distinct-value maps,
- * generalise, write Parquet, check, and upload. Nothing is visible until the caller commits.
+ * approved columns of cohort rows in the period, pseudonymise and generalise them, check that no two
+ * values share a pseudonym, write Parquet, check, and upload. Nothing is visible until the caller
+ * commits.
  */
 export async function buildExtract(job: ExtractJob): Promise<BuiltExtract> {
   const progress = job.onProgress ?? (() => {});
   const workDir = mkdtempSync(join(tmpdir(), 'klarsyn-extract-'));
-  const instance = await DuckDBInstance.create(':memory:', {
+  const instance = await openPseudonymisingDatabase({
     threads: '2',
     temp_directory: join(workDir, 'spill'),
   });
   const db = await instance.connect();
+  const keys = {
+    person_pseudonym: deriveSubKey(job.secret, 'person'),
+    record_pseudonym: deriveSubKey(job.secret, 'contact'),
+  };
   let publication: Publication | undefined;
   try {
     progress('reading sources', 0.05);
@@ -79,8 +73,10 @@ export async function buildExtract(job: ExtractJob): Promise<BuiltExtract> {
     for (const table of job.plan.tables) await db.run(stageSql(job.plan, table, relation));
 
     progress('pseudonymising', 0.5);
-    await pseudonymise(db, job, 'person_pseudonym');
-    await pseudonymise(db, job, 'record_pseudonym');
+    const pseudonym = (kind: keyof typeof keys, value: string) => pseudonymSql(keys[kind], value);
+    for (const table of job.plan.tables)
+      await db.run(`CREATE TEMP TABLE ${ident(outputName(table))} AS ${outputSql(table, pseudonym)}`);
+    for (const key of Object.values(keys)) await finishRun(db, key);
 
     progress('writing files', 0.7);
     const outDir = join(workDir, 'out');
@@ -105,38 +101,15 @@ export async function buildExtract(job: ExtractJob): Promise<BuiltExtract> {
     await publication?.abort().catch(() => undefined);
     throw e;
   } finally {
+    // Closing the database overwrites whatever a run still held.
     db.closeSync();
     instance.closeSync();
+    for (const key of Object.values(keys)) key.key.destroy();
     rmSync(workDir, { recursive: true, force: true });
   }
 }
 
-async function pseudonymise(
-  db: DuckDBConnection,
-  job: ExtractJob,
-  kind: 'person_pseudonym' | 'record_pseudonym',
-) {
-  const sql = mapSql(job.plan, kind);
-  if (!sql) return;
-  const key = deriveSubKey(job.secret, kind === 'person_pseudonym' ? 'person' : 'contact');
-  // mapSql hands the function each distinct value once.
-  const map = new PseudonymMap(key, undefined, { distinct: true });
-  try {
-    await attachPseudonymFunction(db, kind === 'person_pseudonym' ? PERSON_PSEUDONYM : RECORD_PSEUDONYM, map);
-    await db.run(sql);
-  } finally {
-    // The map holds the sub-key; every value is in the SQL map table now.
-    map.destroy();
-    key.key.destroy();
-  }
-  const check = await one(db, mapCheckSql(kind));
-  if (Number(check.values) !== Number(check.pseudonyms)) {
-    throw new KlarsynError(
-      'internal',
-      `${check.values} distinct values gave ${check.pseudonyms} pseudonyms; extract stopped`,
-    );
-  }
-}
+const outputName = (table: PlannedTable) => `output_${table.source.id}`;
 
 async function writeTable(
   db: DuckDBConnection,
@@ -145,8 +118,7 @@ async function writeTable(
   publication: Publication,
 ): Promise<ExtractFile> {
   const name = `${table.source.id}.parquet`;
-  const output = `output_${table.source.id}`;
-  await db.run(`CREATE TEMP TABLE ${ident(output)} AS ${outputSql(table)}`);
+  const output = outputName(table);
   for (const c of table.columns) {
     const column = `CAST(${ident(c.variable.name)} AS VARCHAR)`;
     const pseudonym = c.transform.kind === 'person_pseudonym' || c.transform.kind === 'record_pseudonym';
@@ -163,7 +135,7 @@ async function writeTable(
     }
   }
   const path = join(outDir, name);
-  await db.run(`COPY ${ident(output)} TO ${literal(path)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`COPY ${ident(output)} TO ${literal(path)} (FORMAT parquet, ${PARQUET_OUTPUT})`);
   const rows = Number((await one(db, `SELECT count(*) AS n FROM ${ident(output)}`)).n);
   const k = kAnonymitySql(table, ident(output));
   const kRow = k ? await one(db, k) : undefined;

@@ -1,6 +1,5 @@
 import type { Source } from '../catalog/model.js';
 import type { CohortCriterion } from '../projects/application.js';
-import { distinctValuesSql, pseudonymMapSql } from '../pseudonym/map-sql.js';
 import type { ExtractPlan, PlannedColumn, PlannedTable } from './plan.js';
 
 /**
@@ -10,9 +9,8 @@ import type { ExtractPlan, PlannedColumn, PlannedTable } from './plan.js';
  */
 export type Relation = (source: Source) => string;
 
-/** SQL macros the engine defines before running these statements. */
-export const PERSON_PSEUDONYM = 'person_pseudonym';
-export const RECORD_PSEUDONYM = 'record_pseudonym';
+/** SQL of the pseudonym of a value (an SQL expression), by the key its column's transform names. */
+export type PseudonymSql = (kind: 'person_pseudonym' | 'record_pseudonym', value: string) => string;
 
 export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
@@ -104,57 +102,21 @@ export function stageSql(plan: ExtractPlan, table: PlannedTable, relation: Relat
     WHERE ${person} IN (SELECT person FROM cohort) AND ${period}`;
 }
 
-function pseudonymised(plan: ExtractPlan, kind: 'person_pseudonym' | 'record_pseudonym'): string[] {
-  return plan.tables.flatMap((t) =>
-    t.columns
-      .filter((c) => c.transform.kind === kind)
-      .map(
-        (c) =>
-          `SELECT ${kind === 'person_pseudonym' ? cpr(ident(c.variable.name)) : `CAST(${ident(c.variable.name)} AS VARCHAR)`} AS v FROM ${stagedName(t.source)}`,
-      ),
-  );
-}
-
-/**
- * Each distinct value is pseudonymised once into a map that is joined back, so the expensive
- * keyed hash runs per person, not per row. Returns undefined when no column needs the map.
- */
-export function mapSql(plan: ExtractPlan, kind: 'person_pseudonym' | 'record_pseudonym'): string | undefined {
-  const selects = pseudonymised(plan, kind);
-  if (selects.length === 0) return undefined;
-  const fn = kind === 'person_pseudonym' ? PERSON_PSEUDONYM : RECORD_PSEUDONYM;
-  return pseudonymMapSql(`${kind}_map`, fn, distinctValuesSql(selects));
-}
-
-/** Fail closed: a map with fewer distinct pseudonyms than values would merge persons. */
-export function mapCheckSql(kind: 'person_pseudonym' | 'record_pseudonym'): string {
-  return `SELECT count(*) AS "values", count(DISTINCT pseudonym) AS pseudonyms FROM ${kind}_map`;
-}
-
-function outputExpression(column: PlannedColumn, index: number): { select: string; join?: string } {
+function outputExpression(column: PlannedColumn, pseudonym: PseudonymSql): string {
   const name = ident(column.variable.name);
   const t = column.transform;
-  if (t.kind === 'person_pseudonym' || t.kind === 'record_pseudonym') {
-    const alias = `m${index}`;
-    const value = t.kind === 'person_pseudonym' ? cpr(`s.${name}`) : `CAST(s.${name} AS VARCHAR)`;
-    return {
-      select: `${alias}.pseudonym AS ${name}`,
-      join: `LEFT JOIN ${t.kind}_map ${alias} ON ${alias}.value = ${value}`,
-    };
-  }
-  if (t.kind === 'keep') return { select: `s.${name} AS ${name}` };
-  if (t.rule === 'year') return { select: `year(CAST(s.${name} AS DATE)) AS ${name}` };
-  if (t.rule === 'year_month') return { select: `strftime(CAST(s.${name} AS DATE), '%Y-%m') AS ${name}` };
-  return { select: `s.${ident(t.rule.column)} AS ${name}` };
+  if (t.kind === 'person_pseudonym') return `${pseudonym(t.kind, cpr(`s.${name}`))} AS ${name}`;
+  if (t.kind === 'record_pseudonym') return `${pseudonym(t.kind, `CAST(s.${name} AS VARCHAR)`)} AS ${name}`;
+  if (t.kind === 'keep') return `s.${name} AS ${name}`;
+  if (t.rule === 'year') return `year(CAST(s.${name} AS DATE)) AS ${name}`;
+  if (t.rule === 'year_month') return `strftime(CAST(s.${name} AS DATE), '%Y-%m') AS ${name}`;
+  return `s.${ident(t.rule.column)} AS ${name}`;
 }
 
-/** The extract table as it is written: pseudonyms joined in, quasi-identifiers generalised. */
-export function outputSql(table: PlannedTable): string {
-  const parts = table.columns.map(outputExpression);
-  return `SELECT ${parts.map((p) => p.select).join(', ')} FROM ${stagedName(table.source)} s ${parts
-    .map((p) => p.join)
-    .filter(Boolean)
-    .join(' ')}`;
+/** The extract table as it is written: identifiers pseudonymised, quasi-identifiers generalised. */
+export function outputSql(table: PlannedTable, pseudonym: PseudonymSql): string {
+  const columns = table.columns.map((c) => outputExpression(c, pseudonym));
+  return `SELECT ${columns.join(', ')} FROM ${stagedName(table.source)} s`;
 }
 
 /** Equivalence classes over the table's quasi-identifiers, counted in persons where a person column is present. */

@@ -22,9 +22,12 @@ export interface CprAnalysis {
 const MOD11_WEIGHTS = [4, 3, 2, 7, 6, 5, 4, 3, 2, 1] as const;
 const SHAPE = /^(\d{6})-?(\d{4})$/;
 
-/** `DDMMYY-SSSS` or `DDMMYYSSSS` (surrounding whitespace ignored) → `DDMMYYSSSS`; anything else → null. */
+/** ASCII whitespace only, as the native pseudonymiser (native/cpr.c) trims it. */
+const SURROUNDING_SPACE = /^[\t\n\v\f\r ]+|[\t\n\v\f\r ]+$/g;
+
+/** `DDMMYY-SSSS` or `DDMMYYSSSS` (surrounding ASCII whitespace ignored) → `DDMMYYSSSS`; anything else → null. */
 export function normaliseCpr(raw: string): string | null {
-  const match = SHAPE.exec(raw.trim());
+  const match = SHAPE.exec(raw.replace(SURROUNDING_SPACE, ''));
   return match ? `${match[1]}${match[2]}` : null;
 }
 

@@ -7,6 +7,7 @@ export type PseudonymFailure =
   | 'key_unwrap_failed'
   | 'key_file_invalid'
   | 'pseudonym_collision'
+  | 'extension_missing'
   | 'input_unreadable'
   | 'cpr_column_missing'
   | 'output_unwritable';
@@ -17,6 +18,7 @@ const CODE: Record<PseudonymFailure, ErrorCode> = {
   key_unwrap_failed: 'config_invalid',
   key_file_invalid: 'bad_request',
   pseudonym_collision: 'internal',
+  extension_missing: 'config_invalid',
   input_unreadable: 'bad_request',
   cpr_column_missing: 'bad_request',
   output_unwritable: 'bad_request',

@@ -1,20 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { attachPseudonymFunction } from './duckdb-function.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+  finishRun,
+  openPseudonymisingDatabase,
+  type PseudonymStats,
+  pseudonymSql,
+} from './duckdb-extension.js';
 import { PseudonymError } from './errors.js';
-import { distinctValuesSql, pseudonymMapSql } from './map-sql.js';
-import { PseudonymMap, type PseudonymStats } from './pseudonym-map.js';
+import { PARQUET_OUTPUT } from './parquet-output.js';
+import { followProgress } from './query-progress.js';
 import type { SecretKey } from './secret-key.js';
 import { CURRENT_KEY_VERSION, deriveSubKey } from './subkeys.js';
 
 /**
- * Pseudonymises the CPR columns of one Parquet or CSV file into another, the way the extract
- * engine does (a distinct-value map through the same DuckDB function, joined back): every CPR
- * column (pnr, mor_id, …) under the person key, every other column copied as it is, rows in
- * order. The output appears only complete and checked: it is written under a temporary name and
- * renamed once distinct CPRs and distinct pseudonyms agree.
+ * Pseudonymises the CPR columns of one Parquet or CSV file into another, through the same DuckDB
+ * extension as the extract engine, in one streaming copy: every CPR column (pnr, mor_id, …) under
+ * the person key, every other column copied as it is, rows in order. The output appears only
+ * complete and checked: it is written under a temporary name and renamed once the run has shown
+ * that distinct CPRs and distinct pseudonyms agree.
  */
 
 export type FileFormat = 'parquet' | 'csv';
@@ -25,7 +30,7 @@ export interface PseudonymiseFileOptions {
   output: string;
   cprColumns: readonly string[];
   keyVersion?: string;
-  /** The phase, and for `pseudonymising` the distinct CPR values done out of `total` (0 when unknown). */
+  /** The phase, and for `pseudonymising` the input rows done out of `total` (0 when unknown). */
   onProgress?: (phase: string, done: number, total: number) => void;
 }
 
@@ -55,14 +60,13 @@ export async function pseudonymiseFile(options: PseudonymiseFileOptions): Promis
   if (!outFormat)
     throw new PseudonymError('output_unwritable', `${options.output}: not a .parquet or .csv file`);
   const progress = options.onProgress ?? (() => {});
-  const instance = await DuckDBInstance.create(':memory:');
+  const instance = await openPseudonymisingDatabase();
   const db = await instance.connect();
   const tmp = join(
     dirname(options.output),
     `.${basename(options.output)}.${randomBytes(6).toString('hex')}.tmp`,
   );
   const personKey = deriveSubKey(options.secret, 'person', options.keyVersion ?? CURRENT_KEY_VERSION);
-  let map: PseudonymMap | undefined;
   try {
     const { relation, columns, types } = await openInput(db, options.input, inFormat, options.cprColumns);
     const missing = options.cprColumns.filter((c) => !columns.includes(c));
@@ -70,64 +74,36 @@ export async function pseudonymiseFile(options: PseudonymiseFileOptions): Promis
       throw new PseudonymError('cpr_column_missing', `${options.input} has no column ${missing.join(', ')}`);
     }
     // A CPR column read as a number has lost its leading zero.
-    const key = (c: string, from: string) =>
+    const key = (c: string) =>
       INTEGER_TYPES.test(types[columns.indexOf(c)] as string)
-        ? `lpad(CAST(${from}${ident(c)} AS VARCHAR), 10, '0')`
-        : `CAST(${from}${ident(c)} AS VARCHAR)`;
+        ? `lpad(CAST(${ident(c)} AS VARCHAR), 10, '0')`
+        : ident(c);
     const { rows, stats } = await withPseudonymErrors(options.input, async () => {
-      // Each distinct CPR is pseudonymised once, into a map joined back to the rows: the keyed
-      // hash runs per person, and DuckDB's threads do the per-row work without calling into JS.
-      progress('finding distinct CPR numbers', 0, 0);
-      await db.run(
-        `CREATE TEMP TABLE cpr_values AS ${distinctValuesSql(
-          options.cprColumns.map((c) => `SELECT ${key(c, '')} AS v FROM ${relation.plain}`),
-        )}`,
+      const select = columns.map((c) =>
+        options.cprColumns.includes(c) ? `${pseudonymSql(personKey, key(c))} AS ${ident(c)}` : ident(c),
       );
-      const distinct = Number((await db.runAndReadAll('SELECT count(*) FROM cpr_values')).getRows()[0]?.[0]);
-      map = new PseudonymMap(personKey, distinct, { distinct: true });
-      let done = 0;
-      await attachPseudonymFunction(db, 'klarsyn_person', map, (n) => {
-        done += n;
-        progress('pseudonymising', done, distinct);
-      });
-      await db.run(pseudonymMapSql('person_map', 'klarsyn_person', 'SELECT value FROM cpr_values'));
-      progress('writing', 0, 0);
-      const copied = await db.runAndReadAll(
-        `COPY (${joinedBack(relation, columns, options.cprColumns, key)}) TO ${literal(tmp)} (${
-          outFormat === 'parquet' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT csv, HEADER true'
-        })`,
+      const copied = await followProgress(
+        db,
+        (done, total) => progress('pseudonymising', done, total),
+        () =>
+          db.runAndReadAll(
+            `COPY (SELECT ${select.join(', ')} FROM ${relation}) TO ${literal(tmp)} (${
+              outFormat === 'parquet' ? `FORMAT parquet, ${PARQUET_OUTPUT}` : 'FORMAT csv, HEADER true'
+            })`,
+          ),
       );
-      map.assertInjective();
-      return { rows: Number(copied.getRows()[0]?.[0] ?? 0), stats: map.stats() };
+      progress('checking', 0, 0);
+      const stats = await finishRun(db, personKey);
+      return { rows: Number(copied.getRows()[0]?.[0] ?? 0), stats };
     });
     await rename(tmp, options.output);
     return { rows, columns, stats };
   } finally {
-    map?.destroy();
     personKey.key.destroy();
     db.closeSync();
     instance.closeSync();
     await rm(tmp, { force: true });
   }
-}
-
-/**
- * The input with each CPR column replaced by its pseudonym from `person_map`, in the input's row
- * order: a hash join gives rows in whatever order DuckDB's threads finish, so rows carry their
- * position and are sorted back.
- */
-function joinedBack(
-  relation: Relation,
-  columns: readonly string[],
-  cprColumns: readonly string[],
-  key: (column: string, from: string) => string,
-): string {
-  const select = columns.map((c) => {
-    const i = cprColumns.indexOf(c);
-    return i < 0 ? `t.${ident(c)}` : `m${i}.pseudonym AS ${ident(c)}`;
-  });
-  const joins = cprColumns.map((c, i) => `LEFT JOIN person_map m${i} ON m${i}.value = ${key(c, 't.')}`);
-  return `SELECT ${select.join(', ')} FROM ${relation.numbered} t ${joins.join(' ')} ORDER BY t.file_row_number`;
 }
 
 /** Runs the pseudonymisation's SQL, turning DuckDB's errors into the pseudonymiser's. */
@@ -145,34 +121,18 @@ async function withPseudonymErrors<T>(input: string, run: () => Promise<T>): Pro
   }
 }
 
-/** The input as DuckDB reads it; for Parquet also with each row's position (`file_row_number`). */
-interface Relation {
-  plain: string;
-  numbered: string;
-}
-
 async function openInput(
   db: DuckDBConnection,
   path: string,
   format: FileFormat,
   cprColumns: readonly string[],
-): Promise<{ relation: Relation; columns: string[]; types: string[] }> {
+): Promise<{ relation: string; columns: string[]; types: string[] }> {
   // CSV CPR columns are read as text: type detection would turn 0101011234 into a number.
   const cprTypes = cprColumns.map((c) => `${literal(c)}: 'VARCHAR'`).join(', ');
   const csv = `read_csv(${literal(path)}, header = true${cprColumns.length > 0 ? `, types = {${cprTypes}}` : ''})`;
-  const relation =
-    format === 'parquet'
-      ? {
-          plain: `read_parquet(${literal(path)})`,
-          numbered: `read_parquet(${literal(path)}, file_row_number = true)`,
-        }
-      : {
-          plain: csv,
-          // A CSV has no row numbers; row_number() over the whole input streams in input order.
-          numbered: `(SELECT *, row_number() OVER () AS file_row_number FROM ${csv})`,
-        };
+  const relation = format === 'parquet' ? `read_parquet(${literal(path)})` : csv;
   try {
-    const described = await db.runAndReadAll(`DESCRIBE SELECT * FROM ${relation.plain}`);
+    const described = await db.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`);
     const rows = described.getRowObjectsJS();
     return {
       relation,

@@ -1,0 +1,191 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import t from 'tap';
+import {
+  finishRun,
+  openPseudonymisingDatabase,
+  pseudonymSql,
+} from '../../../control-plane/src/pseudonym/duckdb-extension.js';
+import { SecretKey } from '../../../control-plane/src/pseudonym/secret-key.js';
+import { deriveSubKey, referencePseudonym } from '../../../control-plane/src/pseudonym/subkeys.js';
+import { Rng } from '../../../control-plane/src/synth/rng.js';
+import {
+  buildWeakPseudonymExtension,
+  withPseudonymExtension,
+} from '../../support/weak-pseudonym-extension.js';
+
+/** Matches a PseudonymError by its reason (tap's types only know `code`). */
+const failure = (reason: string) => ({ reason }) as unknown as Error;
+
+const projectA = SecretKey.fromBytes(Buffer.alloc(32, 0xa));
+const projectB = SecretKey.fromBytes(Buffer.alloc(32, 0xb));
+const rng = new Rng('duckdb-extension');
+
+/** CPR-shaped, hyphenated, padded, invalid, non-ASCII, one-block-boundary, long and empty values. */
+function values(n: number): (string | null)[] {
+  return Array.from({ length: n }, (_, i) => {
+    const digits = String(rng.int(1e10)).padStart(10, '0');
+    switch (i % 11) {
+      case 0:
+        return null;
+      case 1:
+        return `${digits.slice(0, 6)}-${digits.slice(6)}`;
+      case 2:
+        return ` \t${digits}\n`;
+      case 3:
+        return 'ukendt';
+      case 4:
+        return `ø${digits}`;
+      case 5:
+        return `${digits}${digits}${digits}${digits}${digits}${digits}`;
+      case 6:
+        return '';
+      case 7:
+        // With the 18-byte tag, 37 bytes fill one SHA-256 block exactly; 38 need a second.
+        return digits.repeat(4).slice(0, 37 + (i % 2));
+      case 8:
+        return `\u00a0${digits}`;
+      default:
+        return digits;
+    }
+  });
+}
+
+/** Pseudonyms of `input` through SQL, each value repeated `copies` times so DuckDB uses its threads. */
+async function pseudonymise(
+  db: DuckDBConnection,
+  key: ReturnType<typeof deriveSubKey>,
+  input: (string | null)[],
+  copies = 1,
+): Promise<Map<string | null, Set<string | null>>> {
+  await db.run('CREATE OR REPLACE TEMP TABLE input (v VARCHAR)');
+  const appender = await db.createAppender('input');
+  for (let c = 0; c < copies; c++) {
+    for (const v of input) {
+      if (v === null) appender.appendNull();
+      else appender.appendVarchar(v);
+      appender.endRow();
+    }
+  }
+  appender.closeSync();
+  const reader = await db.runAndReadAll(`SELECT v, ${pseudonymSql(key, 'v')} AS p FROM input`);
+  const seen = new Map<string | null, Set<string | null>>();
+  for (const [v, p] of reader.getRows() as [string | null, string | null][]) {
+    if (!seen.has(v)) seen.set(v, new Set());
+    seen.get(v)?.add(p);
+  }
+  return seen;
+}
+
+function disagreements(key: ReturnType<typeof deriveSubKey>, seen: Map<string | null, Set<string | null>>) {
+  return [...seen].filter(([v, ps]) => {
+    const want = v === null ? null : referencePseudonym(key, v);
+    return ps.size !== 1 || !ps.has(want);
+  });
+}
+
+for (const portable of [false, true]) {
+  const label = portable ? 'the portable SHA-256' : 'the CPU SHA extensions where present';
+  t.test(
+    `invariant 2: pseudonyms equal the HMAC definition for every kind of value (${label})`,
+    async (t) => {
+      if (portable) process.env.KLARSYN_PSEUDONYM_PORTABLE = '1';
+      const instance = await openPseudonymisingDatabase({ threads: '2' });
+      delete process.env.KLARSYN_PSEUDONYM_PORTABLE;
+      const db = await instance.connect();
+      const accelerated = (
+        await db.runAndReadAll('SELECT klarsyn_pseudonym_accelerated()')
+      ).getRows()[0]?.[0];
+      if (portable) t.equal(accelerated, false, 'the portable code ran');
+      for (const purpose of ['person', 'contact'] as const) {
+        const key = deriveSubKey(projectA, purpose);
+        const input = values(4000);
+        t.same(disagreements(key, await pseudonymise(db, key, input, 30)), [], purpose);
+        const stats = await finishRun(db, key);
+        t.equal(
+          stats.distinct,
+          new Set(input.filter((v) => v !== null).map((v) => referencePseudonym(key, v))).size,
+        );
+      }
+      db.closeSync();
+      instance.closeSync();
+    },
+  );
+}
+
+t.test('invariant 2: deterministic within a project, unlinkable across projects', async (t) => {
+  const instance = await openPseudonymisingDatabase();
+  const db = await instance.connect();
+  const cprs = ['0707614285', '0101854001', '3102001234'];
+  const of = async (secret: SecretKey) => {
+    const key = deriveSubKey(secret, 'person');
+    const seen = await pseudonymise(db, key, cprs);
+    await finishRun(db, key);
+    return cprs.map((c) => [...(seen.get(c) ?? [])][0] as string);
+  };
+  const a1 = await of(projectA);
+  const a2 = await of(projectA);
+  const b = await of(projectB);
+  t.same(a1, a2);
+  t.equal(new Set([...a1, ...b]).size, 6);
+  for (const p of a1) t.match(p, /^[0-9a-f]{32}$/);
+  db.closeSync();
+  instance.closeSync();
+});
+
+t.test('a run counts distinct values by CPR status, forms of one number once', async (t) => {
+  const instance = await openPseudonymisingDatabase();
+  const db = await instance.connect();
+  const key = deriveSubKey(projectA, 'person');
+  // valid; its hyphenated and padded forms; a 1 January number failing modulus 11; a bad date; text.
+  await pseudonymise(db, key, [
+    '0707614285',
+    '070761-4285',
+    ' 0707614285',
+    '0101851234',
+    '3102001234',
+    'x',
+    null,
+  ]);
+  t.same(await finishRun(db, key), { distinct: 4, cpr: { valid: 1, valid_no_mod11: 1, invalid: 2 } });
+  t.same(
+    await finishRun(db, key),
+    { distinct: 0, cpr: { valid: 0, valid_no_mod11: 0, invalid: 0 } },
+    'ended',
+  );
+  const contact = deriveSubKey(projectA, 'contact');
+  await pseudonymise(db, contact, ['0707614285', '070761-4285']);
+  t.same(await finishRun(db, contact), { distinct: 2, cpr: null }, 'record ids are not normalised');
+  db.closeSync();
+  instance.closeSync();
+});
+
+t.test('invariant 2: the key must be a constant of the query, never null or empty', async (t) => {
+  const instance = await openPseudonymisingDatabase();
+  const db = await instance.connect();
+  await t.rejects(
+    db.run(`SELECT klarsyn_pseudonym(CAST(v AS BLOB), 'tag', true, v) FROM (VALUES ('a'), ('b')) t(v)`),
+    /must be non-null constants/,
+  );
+  await t.rejects(db.run(`SELECT klarsyn_pseudonym(NULL, 'tag', true, '0707614285')`), /non-null constants/);
+  await t.rejects(db.run(`SELECT klarsyn_pseudonym(''::BLOB, 'tag', true, '0707614285')`), /empty key/);
+  db.closeSync();
+  instance.closeSync();
+});
+
+t.test('invariant 2: two values with one pseudonym fail the run instead of merging persons', async (t) => {
+  const weak = buildWeakPseudonymExtension();
+  await withPseudonymExtension(weak, async () => {
+    const instance = await openPseudonymisingDatabase();
+    const db = await instance.connect();
+    const key = deriveSubKey(projectA, 'person');
+    // One-byte pseudonyms: 300 distinct numbers cannot have 300 distinct pseudonyms.
+    const cprs = Array.from({ length: 300 }, (_, i) => String(101850000 + i).padStart(10, '0'));
+    await pseudonymise(db, key, cprs, 3);
+    await t.rejects(finishRun(db, key), failure('pseudonym_collision'));
+    // A value met again is not a collision: one value, many rows.
+    await pseudonymise(db, key, ['0707614285'], 5000);
+    t.same((await finishRun(db, key)).distinct, 1);
+    db.closeSync();
+    instance.closeSync();
+  });
+});
