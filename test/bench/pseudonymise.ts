@@ -58,7 +58,7 @@ async function distinctPerCore(file: string): Promise<{ distinct: number; perCor
   await db.run(`CREATE TABLE cprs AS SELECT DISTINCT pnr FROM read_parquet('${file}')`);
   const key = deriveSubKey(SecretKey.random(), 'person');
   const start = performance.now();
-  await db.run(`CREATE TABLE pseudonyms AS SELECT ${pseudonymSql(key, 'pnr')} AS p FROM cprs`);
+  await db.run(`SELECT count(${pseudonymSql(key, 'pnr')}) FROM cprs`);
   const { distinct } = await finishRun(db, key);
   const seconds = (performance.now() - start) / 1000;
   db.closeSync();

@@ -168,10 +168,17 @@ void hmac_sha256_init(hmac_sha256_key *key, const uint8_t *secret, size_t length
 
 /* Pads a message that fits one block (at most 55 bytes) after `already` bytes were compressed. */
 static void pad_one_block(uint8_t block[64], size_t length, size_t already) {
-	uint64_t bits = (uint64_t)(already + length) * 8;
+	uint64_t bits = __builtin_bswap64((uint64_t)(already + length) * 8);
 	block[length] = 0x80;
 	memset(block + length + 1, 0, 55 - length);
-	for (int i = 0; i < 8; i++) block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
+	memcpy(block + 56, &bits, 8);
+}
+
+static void store_words_be(uint8_t *out, const uint32_t *words, int count) {
+	for (int i = 0; i < count; i++) {
+		uint32_t be = __builtin_bswap32(words[i]);
+		memcpy(out + 4 * i, &be, 4);
+	}
 }
 
 void hmac_sha256(const hmac_sha256_key *key, const uint8_t *prefix, size_t prefix_length, const uint8_t *message,
@@ -189,11 +196,13 @@ void hmac_sha256(const hmac_sha256_key *key, const uint8_t *prefix, size_t prefi
 	} else {
 		finish(state, 64, prefix, prefix_length, message, message_length);
 	}
-	for (int i = 0; i < 8; i++) store_be(block + 4 * i, state[i]);
-	pad_one_block(block, 32, 64);
+	/* The inner digest is no secret (it is hashed again under the outer key), so the block is not wiped. */
+	store_words_be(block, state, 8);
+	static const uint8_t outer_padding[32] = {0x80, [30] = 0x03, [31] = 0x00}; /* 96 bytes = 768 bits */
+	memcpy(block + 32, outer_padding, 32);
 	memcpy(state, key->outer, sizeof state);
 	compress(state, block);
-	for (int i = 0; i < 8; i++) store_be(block + 4 * i, state[i]);
-	memcpy(out, block, out_length);
-	explicit_bzero(block, sizeof block);
+	uint8_t tag[32];
+	store_words_be(tag, state, (int)((out_length + 3) / 4));
+	memcpy(out, tag, out_length);
 }
