@@ -22,6 +22,7 @@ import {
   finishRun,
   openPseudonymisingDatabase,
   pseudonymSql,
+  startRun,
 } from '../../control-plane/src/pseudonym/duckdb-extension.js';
 import { pseudonymiseFile } from '../../control-plane/src/pseudonym/file-pseudonymiser.js';
 import { PARQUET_OUTPUT } from '../../control-plane/src/pseudonym/parquet-output.js';
@@ -57,6 +58,7 @@ async function distinctPerCore(file: string): Promise<{ distinct: number; perCor
   const db = await instance.connect();
   await db.run(`CREATE TABLE cprs AS SELECT DISTINCT pnr FROM read_parquet('${file}')`);
   const key = deriveSubKey(SecretKey.random(), 'person');
+  await startRun(db, key);
   const start = performance.now();
   await db.run(`SELECT count(${pseudonymSql(key, 'pnr')}) FROM cprs`);
   const { distinct } = await finishRun(db, key);

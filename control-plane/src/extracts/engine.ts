@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Source } from '../catalog/model.js';
 import { KlarsynError } from '../errors.js';
-import { finishRun, openPseudonymisingDatabase, pseudonymSql } from '../pseudonym/duckdb-extension.js';
+import {
+  finishRun,
+  openPseudonymisingDatabase,
+  pseudonymSql,
+  startRun,
+} from '../pseudonym/duckdb-extension.js';
 import { PARQUET_OUTPUT } from '../pseudonym/parquet-output.js';
 import type { SecretKey } from '../pseudonym/secret-key.js';
 import { deriveSubKey } from '../pseudonym/subkeys.js';
@@ -73,6 +78,7 @@ export async function buildExtract(job: ExtractJob): Promise<BuiltExtract> {
     for (const table of job.plan.tables) await db.run(stageSql(job.plan, table, relation));
 
     progress('pseudonymising', 0.5);
+    for (const key of Object.values(keys)) await startRun(db, key);
     const pseudonym = (kind: keyof typeof keys, value: string) => pseudonymSql(keys[kind], value);
     for (const table of job.plan.tables)
       await db.run(`CREATE TEMP TABLE ${ident(outputName(table))} AS ${outputSql(table, pseudonym)}`);

@@ -66,10 +66,25 @@ export async function openPseudonymisingDatabase(
 
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
-/** The key, tag and mode of `key`'s run as SQL arguments. The key only ever exists in this process. */
+/**
+ * The connection variable holding `key` during its run. Queries name the variable, never the key:
+ * DuckDB quotes a failing statement's text in its error message, and messages get logged.
+ */
+function keyVariable(key: PseudonymKey): string {
+  const name = `klarsyn_key_${key.purpose}_${key.version}`;
+  if (!/^[a-z0-9_]+$/.test(name)) throw new RangeError(`not a plain key version: ${key.version}`);
+  return name;
+}
+
+/** The key, tag and mode of `key`'s run as SQL arguments. */
 function runArguments(key: PseudonymKey): string {
+  return `getvariable('${keyVariable(key)}'), ${literal(Buffer.from(key.tag).toString('utf8'))}, ${key.cpr}`;
+}
+
+/** Starts `key`'s run on this connection: `pseudonymSql(key, …)` works on it until `finishRun`. */
+export async function startRun(db: DuckDBConnection, key: PseudonymKey): Promise<void> {
   const hex = Buffer.from(key.key.expose()).toString('hex');
-  return `unhex('${hex}'), ${literal(Buffer.from(key.tag).toString('utf8'))}, ${key.cpr}`;
+  await db.run(`SET VARIABLE ${keyVariable(key)} = unhex('${hex}')`);
 }
 
 /** SQL for the pseudonym of `value` (an SQL expression) under `key`: 32 hex digits, null for null. */
@@ -79,7 +94,8 @@ export function pseudonymSql(key: PseudonymKey, value: string): string {
 
 /**
  * Ends `key`'s run on this connection and returns its counts; throws `pseudonym_collision` when two
- * distinct values got the same pseudonym. Everything the run held is overwritten either way.
+ * distinct values got the same pseudonym. Everything the run held, and the key's variable, is
+ * gone either way.
  */
 export async function finishRun(db: DuckDBConnection, key: PseudonymKey): Promise<PseudonymStats> {
   let json: string;
@@ -96,6 +112,8 @@ export async function finishRun(db: DuckDBConnection, key: PseudonymKey): Promis
       );
     }
     throw e;
+  } finally {
+    await db.run(`RESET VARIABLE ${keyVariable(key)}`);
   }
   const counts = JSON.parse(json) as Record<'distinct' | CprStatus, number>;
   return {

@@ -7,6 +7,7 @@ import {
   openPseudonymisingDatabase,
   type PseudonymStats,
   pseudonymSql,
+  startRun,
 } from './duckdb-extension.js';
 import { PseudonymError } from './errors.js';
 import { PARQUET_OUTPUT } from './parquet-output.js';
@@ -79,6 +80,7 @@ export async function pseudonymiseFile(options: PseudonymiseFileOptions): Promis
         ? `lpad(CAST(${ident(c)} AS VARCHAR), 10, '0')`
         : ident(c);
     const { rows, stats } = await withPseudonymErrors(options.input, async () => {
+      await startRun(db, personKey);
       const select = columns.map((c) =>
         options.cprColumns.includes(c) ? `${pseudonymSql(personKey, key(c))} AS ${ident(c)}` : ident(c),
       );

@@ -4,6 +4,7 @@ import {
   finishRun,
   openPseudonymisingDatabase,
   pseudonymSql,
+  startRun,
 } from '../../../control-plane/src/pseudonym/duckdb-extension.js';
 import { SecretKey } from '../../../control-plane/src/pseudonym/secret-key.js';
 import { deriveSubKey, referencePseudonym } from '../../../control-plane/src/pseudonym/subkeys.js';
@@ -67,6 +68,7 @@ async function pseudonymise(
     }
   }
   appender.closeSync();
+  await startRun(db, key);
   const reader = await db.runAndReadAll(`SELECT v, ${pseudonymSql(key, 'v')} AS p FROM input`);
   const seen = new Map<string | null, Set<string | null>>();
   for (const [v, p] of reader.getRows() as [string | null, string | null][]) {
@@ -147,6 +149,7 @@ t.test('a run counts distinct values by CPR status, forms of one number once', a
     null,
   ]);
   t.same(await finishRun(db, key), { distinct: 4, cpr: { valid: 1, valid_no_mod11: 1, invalid: 2 } });
+  await startRun(db, key);
   t.same(
     await finishRun(db, key),
     { distinct: 0, cpr: { valid: 0, valid_no_mod11: 0, invalid: 0 } },
@@ -188,4 +191,24 @@ t.test('invariant 2: two values with one pseudonym fail the run instead of mergi
     db.closeSync();
     instance.closeSync();
   });
+});
+
+t.test('invariant 2: the key is never in SQL text, so never in an error message', async (t) => {
+  const instance = await openPseudonymisingDatabase();
+  const db = await instance.connect();
+  const key = deriveSubKey(projectA, 'person');
+  const hex = Buffer.from(key.key.expose()).toString('hex');
+  t.notMatch(pseudonymSql(key, 'v'), hex);
+  await startRun(db, key);
+  const error = await db.run(`SELECT ${pseudonymSql(key, 'no_such_column')}`).catch((e: Error) => e);
+  t.ok(error instanceof Error, 'the query fails');
+  t.notMatch((error as Error).message, hex, 'without the key in its message');
+  await finishRun(db, key);
+  await t.rejects(
+    db.run(`SELECT ${pseudonymSql(key, "'0707614285'")}`),
+    /non-null constants/,
+    'gone after its run',
+  );
+  db.closeSync();
+  instance.closeSync();
 });
