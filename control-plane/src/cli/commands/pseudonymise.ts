@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { CPR_STATUSES } from '../../pseudonym/duckdb-extension.js';
 import { pseudonymiseFile } from '../../pseudonym/file-pseudonymiser.js';
 import { createKeyFile, readKeyFile } from '../../pseudonym/key-file.js';
-import { CPR_STATUSES } from '../../pseudonym/duckdb-extension.js';
 import { printTable } from '../context.js';
 import { progressBar } from '../progress-bar.js';
 
