@@ -87,22 +87,30 @@ __attribute__((target("sha,sse4.1"))) static void compress_sha_ni(uint32_t state
 
 #endif
 
-static void (*compress)(uint32_t state[8], const uint8_t *block) = compress_portable;
+typedef void (*compress_function)(uint32_t state[8], const uint8_t *block);
+
+/* Chosen again at each load of the extension; several databases may be hashing meanwhile. */
+static compress_function chosen = compress_portable;
+
+static inline void compress(uint32_t state[8], const uint8_t *block) {
+	__atomic_load_n(&chosen, __ATOMIC_RELAXED)(state, block);
+}
 
 void sha256_select(int portable) {
-	compress = compress_portable;
+	compress_function choice = compress_portable;
 #if defined(__x86_64__)
 	__builtin_cpu_init();
 	unsigned int eax, ebx, ecx, edx;
 	/* CPUID leaf 7, sub-leaf 0: EBX bit 29 is SHA. */
 	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(7), "c"(0));
-	if (!portable && ((ebx >> 29) & 1) && __builtin_cpu_supports("sse4.1")) compress = compress_sha_ni;
+	if (!portable && ((ebx >> 29) & 1) && __builtin_cpu_supports("sse4.1")) choice = compress_sha_ni;
 #else
 	(void)portable;
 #endif
+	__atomic_store_n(&chosen, choice, __ATOMIC_RELAXED);
 }
 
-int sha256_accelerated(void) { return compress != compress_portable; }
+int sha256_accelerated(void) { return __atomic_load_n(&chosen, __ATOMIC_RELAXED) != compress_portable; }
 
 static void store_be(uint8_t *out, uint32_t value) {
 	out[0] = (uint8_t)(value >> 24);
