@@ -79,6 +79,16 @@ static int run_is_constant(duckdb_data_chunk input, idx_t rows) {
 	return 1;
 }
 
+/* The rows of a call, or 0 (with the query's error set) when its key, tag and mode are not constants. */
+static idx_t checked_rows(duckdb_function_info info, duckdb_data_chunk input) {
+	idx_t rows = duckdb_data_chunk_get_size(input);
+	if (rows > 0 && !run_is_constant(input, rows)) {
+		duckdb_scalar_function_set_error(info, "klarsyn_pseudonym: key, tag and mode must be non-null constants");
+		return 0;
+	}
+	return rows;
+}
+
 /* The run, made on first use; NULL when out of memory or the key is empty. */
 static pseudonym_run *find_run(run_registry *registry, run_id id, int create, int remove) {
 	pseudonym_run *found = NULL;
@@ -110,12 +120,8 @@ static pseudonym_run *find_run(run_registry *registry, run_id id, int create, in
 
 static void pseudonymise(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
 	run_registry *registry = duckdb_scalar_function_get_extra_info(info);
-	idx_t rows = duckdb_data_chunk_get_size(input);
+	idx_t rows = checked_rows(info, input);
 	if (rows == 0) return;
-	if (!run_is_constant(input, rows)) {
-		duckdb_scalar_function_set_error(info, "klarsyn_pseudonym: key, tag and mode must be non-null constants");
-		return;
-	}
 	pseudonym_run *run = find_run(registry, run_of(input), 1, 0);
 	if (!run) {
 		duckdb_scalar_function_set_error(info, "klarsyn_pseudonym: an empty key, or out of memory");
@@ -182,12 +188,8 @@ static void pseudonymise(duckdb_function_info info, duckdb_data_chunk input, duc
 
 static void finish(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
 	run_registry *registry = duckdb_scalar_function_get_extra_info(info);
-	idx_t rows = duckdb_data_chunk_get_size(input);
+	idx_t rows = checked_rows(info, input);
 	if (rows == 0) return;
-	if (!run_is_constant(input, rows)) {
-		duckdb_scalar_function_set_error(info, "klarsyn_pseudonym_finish: key, tag and mode must be non-null constants");
-		return;
-	}
 	pseudonym_run *run = find_run(registry, run_of(input), 0, 1);
 	pseudonym_stats stats = {0};
 	int result = run ? pseudonym_run_finish(run, &stats) : RUN_OK;
