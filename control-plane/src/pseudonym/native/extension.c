@@ -46,6 +46,19 @@ static const char *string_data(duckdb_string_t *s) {
 	return s->value.inlined.length <= 12 ? s->value.inlined.inlined : s->value.pointer.ptr;
 }
 
+/* DuckDB zero-fills the unused bytes of an inlined string (its own comparisons rely on that), so
+ * two short strings are equal when their 16 bytes are. */
+static int same_string(const duckdb_string_t *a, const duckdb_string_t *b) {
+	uint64_t a_head, b_head, a_tail, b_tail;
+	memcpy(&a_head, a, 8);
+	memcpy(&b_head, b, 8);
+	if (a_head != b_head) return 0;
+	if (a->value.inlined.length > 12) return memcmp(a->value.pointer.ptr, b->value.pointer.ptr, a->value.inlined.length) == 0;
+	memcpy(&a_tail, (const char *)a + 8, 8);
+	memcpy(&b_tail, (const char *)b + 8, 8);
+	return a_tail == b_tail;
+}
+
 static run_id run_of(duckdb_data_chunk input) {
 	duckdb_string_t *key = duckdb_vector_get_data(duckdb_data_chunk_get_vector(input, 0));
 	duckdb_string_t *tag = duckdb_vector_get_data(duckdb_data_chunk_get_vector(input, 1));
@@ -141,10 +154,9 @@ static void pseudonymise(duckdb_function_info info, duckdb_data_chunk input, duc
 	for (idx_t i = 0; result == 0 && i < rows; i++) {
 		size_t length = strings[i].value.inlined.length;
 		const char *data = string_data(&strings[i]);
-		if (validity && !duckdb_validity_row_is_valid(validity, i)) {
+		if (validity && !((validity[i / 64] >> (i % 64)) & 1)) {
 			kind[i] = ROW_NULL;
-		} else if (i > 0 && kind[i - 1] != ROW_NULL && length == strings[i - 1].value.inlined.length &&
-		           memcmp(data, string_data(&strings[i - 1]), length) == 0) {
+		} else if (i > 0 && kind[i - 1] != ROW_NULL && same_string(&strings[i], &strings[i - 1])) {
 			kind[i] = ROW_REPEAT;
 		} else {
 			kind[i] = ROW_NEW;

@@ -29,14 +29,23 @@ typedef struct {
 	uint64_t value;
 } record;
 
-/* One call's records as they arrived, and the bytes of its values that are not CPR numbers. A
- * call writes its own block without a lock; the run only collects the blocks. */
+/* The end-of-run check sorts all records by prefix: eight bits into buckets (done per call, on
+ * DuckDB's threads), then each bucket by twelve more and insertion sort of the few left together
+ * (prefixes are HMAC output, so spread evenly). */
+enum { TOP_BITS = 8, NEXT_BITS = 12, TOP_BUCKETS = 1 << TOP_BITS, NEXT_BUCKETS = 1 << NEXT_BITS, MAX_PARTS = 8 };
+
+/* One call's records, in top buckets (bucket b ends at bucket_ends[b]), and the bytes of its
+ * values that are not CPR numbers. A call writes its own block without a lock; the run only
+ * collects the blocks. */
 typedef struct {
 	size_t count;
 	size_t text_size;
 	uint8_t *text;
+	uint32_t bucket_ends[TOP_BUCKETS];
 	record records[];
 } record_block;
+
+static size_t top_bucket(uint64_t prefix) { return prefix >> (64 - TOP_BITS); }
 
 struct pseudonym_run {
 	hmac_sha256_key hmac;
@@ -99,7 +108,12 @@ static void free_block(record_block *block) {
 int pseudonym_run_pseudonymise(pseudonym_run *run, const uint8_t *const *values, const size_t *lengths, size_t count,
                                uint8_t (*out)[PSEUDONYM_BYTES]) {
 	record_block *block = malloc(sizeof *block + count * sizeof(record));
-	if (!block) return RUN_OUT_OF_MEMORY;
+	record *arrived = malloc((count ? count : 1) * sizeof *arrived);
+	if (!block || !arrived) {
+		free(block);
+		free(arrived);
+		return RUN_OUT_OF_MEMORY;
+	}
 	block->count = count;
 	block->text_size = 0;
 	block->text = NULL;
@@ -110,42 +124,50 @@ int pseudonym_run_pseudonymise(pseudonym_run *run, const uint8_t *const *values,
 		size_t length = shaped ? 10 : lengths[i];
 		hmac_sha256(&run->hmac, run->tag, run->tag_length, bytes, length, out[i], PSEUDONYM_BYTES);
 		WEAKEN(out[i]);
-		record *r = &block->records[i];
-		memcpy(&r->prefix, out[i], 8);
+		memcpy(&arrived[i].prefix, out[i], 8);
 		/* A text value's address is set below, once its bytes have a place. */
-		r->value = shaped ? digits_value(digits) | (uint64_t)cpr_status_of_digits(digits) << STATUS_SHIFT : IN_TEXT;
+		arrived[i].value = shaped ? digits_value(digits) | (uint64_t)cpr_status_of_digits(digits) << STATUS_SHIFT : IN_TEXT;
 		if (!shaped) block->text_size += 4 + length;
 		explicit_bzero(digits, sizeof digits);
 	}
+	int result = RUN_OK;
 	if (block->text_size > 0) {
 		block->text = malloc(block->text_size);
-		if (!block->text) {
-			free_block(block);
-			return RUN_OUT_OF_MEMORY;
-		}
+		if (!block->text) result = RUN_OUT_OF_MEMORY;
 		uint8_t *at = block->text;
-		for (size_t i = 0; i < count; i++) {
-			if (!(block->records[i].value & IN_TEXT)) continue;
+		for (size_t i = 0; result == RUN_OK && i < count; i++) {
+			if (!(arrived[i].value & IN_TEXT)) continue;
 			uint32_t length = (uint32_t)lengths[i];
 			memcpy(at, &length, 4);
 			memcpy(at + 4, values[i], length);
-			block->records[i].value = IN_TEXT | (uint64_t)(uintptr_t)at;
+			arrived[i].value = IN_TEXT | (uint64_t)(uintptr_t)at;
 			at += 4 + length;
 		}
 	}
-	int result = RUN_OK;
-	pthread_mutex_lock(&run->lock);
-	if (run->block_count == run->blocks_size) {
-		size_t size = run->blocks_size ? run->blocks_size * 2 : 64;
-		record_block **blocks = realloc(run->blocks, size * sizeof *blocks);
-		if (blocks) {
-			run->blocks = blocks;
-			run->blocks_size = size;
-		}
+	uint32_t next[TOP_BUCKETS] = {0};
+	for (size_t i = 0; i < count; i++) next[top_bucket(arrived[i].prefix)]++;
+	for (size_t b = 0, at = 0; b < TOP_BUCKETS; b++) {
+		at += next[b];
+		block->bucket_ends[b] = (uint32_t)at;
+		next[b] = (uint32_t)at - next[b];
 	}
-	if (run->block_count < run->blocks_size) run->blocks[run->block_count++] = block;
-	else result = RUN_OUT_OF_MEMORY;
-	pthread_mutex_unlock(&run->lock);
+	for (size_t i = 0; i < count; i++) block->records[next[top_bucket(arrived[i].prefix)]++] = arrived[i];
+	explicit_bzero(arrived, count * sizeof *arrived);
+	free(arrived);
+	if (result == RUN_OK) {
+		pthread_mutex_lock(&run->lock);
+		if (run->block_count == run->blocks_size) {
+			size_t size = run->blocks_size ? run->blocks_size * 2 : 64;
+			record_block **blocks = realloc(run->blocks, size * sizeof *blocks);
+			if (blocks) {
+				run->blocks = blocks;
+				run->blocks_size = size;
+			}
+		}
+		if (run->block_count < run->blocks_size) run->blocks[run->block_count++] = block;
+		else result = RUN_OUT_OF_MEMORY;
+		pthread_mutex_unlock(&run->lock);
+	}
 	if (result != RUN_OK) free_block(block);
 	return result;
 }
@@ -205,132 +227,85 @@ static int check_prefix(const pseudonym_run *run, const record *group, size_t n,
 	return RUN_OK;
 }
 
-/* The check sorts all records by prefix: eight bits first, into buckets few enough that writing to
- * them stays in cache, then each bucket by twelve more and insertion sort of the few left together
- * (prefixes are HMAC output, so spread evenly). Every step runs in parallel parts. */
-enum { TOP_BITS = 8, NEXT_BITS = 12, TOP_BUCKETS = 1 << TOP_BITS, NEXT_BUCKETS = 1 << NEXT_BITS, MAX_PARTS = 8 };
-
 typedef struct {
 	const pseudonym_run *run;
-	/* Blocks [first_block, end_block) to distribute, buckets [first_bucket, end_bucket) to check. */
-	size_t first_block, end_block, first_bucket, end_bucket;
-	/* Per top bucket: how many of this part's records fall in it, then where the next one goes. */
-	size_t place[TOP_BUCKETS];
-	record *sorted;
-	/* Bucket b of `sorted` ends at bucket_ends[b]. */
-	const size_t *bucket_ends;
+	/* Top buckets [first_bucket, end_bucket) to check. */
+	size_t first_bucket, end_bucket;
 	pseudonym_stats stats;
 	int result;
 } finish_part;
 
-static void *count_part(void *arg) {
-	finish_part *part = arg;
-	memset(part->place, 0, sizeof part->place);
-	for (size_t b = part->first_block; b < part->end_block; b++) {
-		const record_block *block = part->run->blocks[b];
-		for (size_t i = 0; i < block->count; i++) part->place[block->records[i].prefix >> (64 - TOP_BITS)]++;
-	}
-	return NULL;
-}
-
-static void *distribute_part(void *arg) {
-	finish_part *part = arg;
-	for (size_t b = part->first_block; b < part->end_block; b++) {
-		const record_block *block = part->run->blocks[b];
-		for (size_t i = 0; i < block->count; i++)
-			part->sorted[part->place[block->records[i].prefix >> (64 - TOP_BITS)]++] = block->records[i];
-	}
-	return NULL;
-}
-
+/* Gathers each of the part's top buckets from every block, sorts it by prefix and checks every
+ * group of records sharing a prefix. */
 static void *check_part(void *arg) {
 	finish_part *part = arg;
+	const pseudonym_run *run = part->run;
 	size_t largest = 0;
 	for (size_t b = part->first_bucket; b < part->end_bucket; b++) {
-		size_t n = part->bucket_ends[b] - (b ? part->bucket_ends[b - 1] : 0);
+		size_t n = 0;
+		for (size_t k = 0; k < run->block_count; k++)
+			n += run->blocks[k]->bucket_ends[b] - (b ? run->blocks[k]->bucket_ends[b - 1] : 0);
 		if (n > largest) largest = n;
 	}
-	record *scratch = malloc((largest ? largest : 1) * sizeof *scratch);
+	record *gathered = malloc((largest ? largest : 1) * sizeof *gathered);
+	record *sorted = malloc((largest ? largest : 1) * sizeof *sorted);
 	size_t *next = malloc((NEXT_BUCKETS + 1) * sizeof *next);
-	if (!scratch || !next) part->result = RUN_OUT_OF_MEMORY;
+	if (!gathered || !sorted || !next) part->result = RUN_OUT_OF_MEMORY;
 	for (size_t b = part->first_bucket; part->result == RUN_OK && b < part->end_bucket; b++) {
-		size_t from = b ? part->bucket_ends[b - 1] : 0, n = part->bucket_ends[b] - from;
-		const record *bucket = part->sorted + from;
+		size_t n = 0;
+		for (size_t k = 0; k < run->block_count; k++) {
+			const record_block *block = run->blocks[k];
+			size_t from = b ? block->bucket_ends[b - 1] : 0;
+			memcpy(gathered + n, block->records + from, (block->bucket_ends[b] - from) * sizeof(record));
+			n += block->bucket_ends[b] - from;
+		}
 		const int shift = 64 - TOP_BITS - NEXT_BITS;
 		memset(next, 0, (NEXT_BUCKETS + 1) * sizeof *next);
-		for (size_t i = 0; i < n; i++) next[((bucket[i].prefix >> shift) & (NEXT_BUCKETS - 1)) + 1]++;
+		for (size_t i = 0; i < n; i++) next[((gathered[i].prefix >> shift) & (NEXT_BUCKETS - 1)) + 1]++;
 		for (size_t k = 1; k <= NEXT_BUCKETS; k++) next[k] += next[k - 1];
-		for (size_t i = 0; i < n; i++) scratch[next[(bucket[i].prefix >> shift) & (NEXT_BUCKETS - 1)]++] = bucket[i];
+		for (size_t i = 0; i < n; i++) sorted[next[(gathered[i].prefix >> shift) & (NEXT_BUCKETS - 1)]++] = gathered[i];
 		for (size_t i = 1; i < n; i++) {
-			record r = scratch[i];
+			record r = sorted[i];
 			size_t j = i;
-			for (; j > 0 && scratch[j - 1].prefix > r.prefix; j--) scratch[j] = scratch[j - 1];
-			scratch[j] = r;
+			for (; j > 0 && sorted[j - 1].prefix > r.prefix; j--) sorted[j] = sorted[j - 1];
+			sorted[j] = r;
 		}
 		for (size_t i = 0, j; part->result == RUN_OK && i < n; i = j) {
-			for (j = i + 1; j < n && scratch[j].prefix == scratch[i].prefix;) j++;
-			part->result = check_prefix(part->run, scratch + i, j - i, &part->stats);
+			for (j = i + 1; j < n && sorted[j].prefix == sorted[i].prefix;) j++;
+			part->result = check_prefix(run, sorted + i, j - i, &part->stats);
 		}
 	}
-	if (scratch) explicit_bzero(scratch, largest * sizeof *scratch);
-	free(scratch);
+	if (gathered) explicit_bzero(gathered, largest * sizeof *gathered);
+	if (sorted) explicit_bzero(sorted, largest * sizeof *sorted);
+	free(gathered);
+	free(sorted);
 	free(next);
 	return NULL;
-}
-
-/* Runs `step` on every part, the last on this thread (as does any that cannot get a thread). */
-static void in_parallel(void *(*step)(void *), finish_part *parts, size_t count) {
-	pthread_t threads[MAX_PARTS];
-	int started[MAX_PARTS] = {0};
-	for (size_t p = 0; p + 1 < count; p++) started[p] = pthread_create(&threads[p], NULL, step, &parts[p]) == 0;
-	for (size_t p = 0; p < count; p++) {
-		if (started[p]) pthread_join(threads[p], NULL);
-		else step(&parts[p]);
-	}
 }
 
 int pseudonym_run_finish(pseudonym_run *run, pseudonym_stats *stats) {
 	memset(stats, 0, sizeof *stats);
 	pthread_mutex_lock(&run->lock);
 	size_t n = 0;
-	for (size_t b = 0; b < run->block_count; b++) n += run->blocks[b]->count;
+	for (size_t k = 0; k < run->block_count; k++) n += run->blocks[k]->count;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t count = n < 100000 || cpus < 2 ? 1 : (size_t)(cpus < MAX_PARTS ? cpus : MAX_PARTS);
-	finish_part *parts = calloc(count, sizeof *parts);
-	record *sorted = malloc((n ? n : 1) * sizeof *sorted);
-	size_t bucket_ends[TOP_BUCKETS];
-	int result = parts && sorted ? RUN_OK : RUN_OUT_OF_MEMORY;
-	if (result == RUN_OK) {
-		for (size_t p = 0; p < count; p++)
-			parts[p] = (finish_part){.run = run,
-			                         .first_block = run->block_count * p / count,
-			                         .end_block = run->block_count * (p + 1) / count,
-			                         .first_bucket = TOP_BUCKETS * p / count,
-			                         .end_bucket = TOP_BUCKETS * (p + 1) / count,
-			                         .sorted = sorted,
-			                         .bucket_ends = bucket_ends};
-		in_parallel(count_part, parts, count);
-		/* Each part writes its records of bucket b after those of the parts before it. */
-		size_t at = 0;
-		for (size_t b = 0; b < TOP_BUCKETS; b++) {
-			for (size_t p = 0; p < count; p++) {
-				size_t mine = parts[p].place[b];
-				parts[p].place[b] = at;
-				at += mine;
-			}
-			bucket_ends[b] = at;
-		}
-		in_parallel(distribute_part, parts, count);
-		in_parallel(check_part, parts, count);
-		for (size_t p = 0; p < count; p++) {
-			if (result == RUN_OK) result = parts[p].result;
-			stats->distinct += parts[p].stats.distinct;
-			for (int i = 0; i < 3; i++) stats->cpr[i] += parts[p].stats.cpr[i];
-		}
+	finish_part parts[MAX_PARTS];
+	pthread_t threads[MAX_PARTS];
+	int started[MAX_PARTS] = {0};
+	for (size_t p = 0; p < count; p++) {
+		parts[p] = (finish_part){run, TOP_BUCKETS * p / count, TOP_BUCKETS * (p + 1) / count, {0}, RUN_OK};
+		/* The last part runs on this thread, as does one that cannot get a thread of its own. */
+		if (p + 1 < count) started[p] = pthread_create(&threads[p], NULL, check_part, &parts[p]) == 0;
 	}
-	if (sorted) explicit_bzero(sorted, n * sizeof *sorted);
-	free(sorted);
-	free(parts);
+	int result = RUN_OK;
+	for (size_t p = 0; p < count; p++) {
+		if (started[p]) pthread_join(threads[p], NULL);
+		else check_part(&parts[p]);
+		if (result == RUN_OK) result = parts[p].result;
+		stats->distinct += parts[p].stats.distinct;
+		for (int i = 0; i < 3; i++) stats->cpr[i] += parts[p].stats.cpr[i];
+	}
 	pthread_mutex_unlock(&run->lock);
 	return result;
 }
