@@ -55,59 +55,89 @@ static void compress_portable(uint32_t state[8], const uint8_t *block) {
 }
 
 #if defined(__x86_64__)
-/* The SHA extensions keep the state as ABEF/CDGH halves and take four message words per step. */
-__attribute__((target("sha,sse4.1"))) static void compress_sha_ni(uint32_t state[8], const uint8_t *block) {
-	const __m128i byteswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-	__m128i dcba = _mm_loadu_si128((const __m128i *)&state[0]);
-	__m128i hgfe = _mm_loadu_si128((const __m128i *)&state[4]);
-	__m128i badc = _mm_shuffle_epi32(dcba, 0xB1);
-	__m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
-	__m128i abef = _mm_alignr_epi8(badc, efgh, 8);
-	__m128i cdgh = _mm_blend_epi16(efgh, badc, 0xF0);
-	const __m128i abef_start = abef, cdgh_start = cdgh;
-	__m128i w[16];
-	for (int i = 0; i < 16; i++) {
-		if (i < 4) {
-			w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(block + 16 * i)), byteswap);
-		} else {
-			__m128i sum = _mm_add_epi32(_mm_sha256msg1_epu32(w[i - 4], w[i - 3]), _mm_alignr_epi8(w[i - 1], w[i - 2], 4));
-			w[i] = _mm_sha256msg2_epu32(sum, w[i - 1]);
-		}
-		__m128i message = _mm_add_epi32(w[i], _mm_loadu_si128((const __m128i *)&K[4 * i]));
-		cdgh = _mm_sha256rnds2_epu32(cdgh, abef, message);
-		abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(message, 0x0E));
+/* The SHA extensions keep the state as ABEF/CDGH halves and take four message words per step.
+ * LANES independent blocks go through together: each round instruction waits on the one before
+ * it, and a second block's rounds fill those waits. */
+#define SHA_NI_COMPRESS(name, LANES)                                                                              \
+	__attribute__((target("sha,sse4.1"))) static void name(uint32_t *const state[LANES],                    \
+	                                                        const uint8_t *const block[LANES]) {            \
+		const __m128i byteswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);          \
+		__m128i abef[LANES], cdgh[LANES], abef_start[LANES], cdgh_start[LANES], w[LANES][16];            \
+		for (int l = 0; l < LANES; l++) {                                                                \
+			__m128i badc = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[l][0]), 0xB1);      \
+			__m128i efgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[l][4]), 0x1B);      \
+			abef_start[l] = abef[l] = _mm_alignr_epi8(badc, efgh, 8);                                    \
+			cdgh_start[l] = cdgh[l] = _mm_blend_epi16(efgh, badc, 0xF0);                                 \
+		}                                                                                                \
+		for (int i = 0; i < 16; i++) {                                                                   \
+			const __m128i k = _mm_loadu_si128((const __m128i *)&K[4 * i]);                               \
+			for (int l = 0; l < LANES; l++) {                                                            \
+				if (i < 4) {                                                                             \
+					w[l][i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(block[l] + 16 * i)), byteswap); \
+				} else {                                                                                 \
+					__m128i sum = _mm_add_epi32(_mm_sha256msg1_epu32(w[l][i - 4], w[l][i - 3]),          \
+					                            _mm_alignr_epi8(w[l][i - 1], w[l][i - 2], 4));           \
+					w[l][i] = _mm_sha256msg2_epu32(sum, w[l][i - 1]);                                    \
+				}                                                                                        \
+				__m128i message = _mm_add_epi32(w[l][i], k);                                             \
+				cdgh[l] = _mm_sha256rnds2_epu32(cdgh[l], abef[l], message);                              \
+				abef[l] = _mm_sha256rnds2_epu32(abef[l], cdgh[l], _mm_shuffle_epi32(message, 0x0E));     \
+			}                                                                                            \
+		}                                                                                                \
+		for (int l = 0; l < LANES; l++) {                                                                \
+			__m128i feba = _mm_shuffle_epi32(_mm_add_epi32(abef[l], abef_start[l]), 0x1B);               \
+			__m128i dchg = _mm_shuffle_epi32(_mm_add_epi32(cdgh[l], cdgh_start[l]), 0xB1);               \
+			_mm_storeu_si128((__m128i *)&state[l][0], _mm_blend_epi16(feba, dchg, 0xF0));                \
+			_mm_storeu_si128((__m128i *)&state[l][4], _mm_alignr_epi8(dchg, feba, 8));                   \
+		}                                                                                                \
 	}
-	abef = _mm_add_epi32(abef, abef_start);
-	cdgh = _mm_add_epi32(cdgh, cdgh_start);
-	__m128i feba = _mm_shuffle_epi32(abef, 0x1B);
-	__m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
-	_mm_storeu_si128((__m128i *)&state[0], _mm_blend_epi16(feba, dchg, 0xF0));
-	_mm_storeu_si128((__m128i *)&state[4], _mm_alignr_epi8(dchg, feba, 8));
-}
 
+SHA_NI_COMPRESS(compress_sha_ni_lanes1, 1)
+SHA_NI_COMPRESS(compress_sha_ni_lanes2, 2)
+
+static void compress_sha_ni(uint32_t state[8], const uint8_t *block) {
+	compress_sha_ni_lanes1((uint32_t *const[]){state}, (const uint8_t *const[]){block});
+}
 #endif
+
+static void compress_pair_portable(uint32_t *const state[2], const uint8_t *const block[2]) {
+	compress_portable(state[0], block[0]);
+	compress_portable(state[1], block[1]);
+}
 
 typedef void (*compress_function)(uint32_t state[8], const uint8_t *block);
 
+typedef void (*compress_pair_function)(uint32_t *const state[2], const uint8_t *const block[2]);
+
 /* Chosen again at each load of the extension; several databases may be hashing meanwhile. */
 static compress_function chosen = compress_portable;
+static compress_pair_function chosen_pair = compress_pair_portable;
 
 static inline void compress(uint32_t state[8], const uint8_t *block) {
 	__atomic_load_n(&chosen, __ATOMIC_RELAXED)(state, block);
 }
 
+static inline void compress_pair(uint32_t *const state[2], const uint8_t *const block[2]) {
+	__atomic_load_n(&chosen_pair, __ATOMIC_RELAXED)(state, block);
+}
+
 void sha256_select(int portable) {
 	compress_function choice = compress_portable;
+	compress_pair_function pair = compress_pair_portable;
 #if defined(__x86_64__)
 	__builtin_cpu_init();
 	unsigned int eax, ebx, ecx, edx;
 	/* CPUID leaf 7, sub-leaf 0: EBX bit 29 is SHA. */
 	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(7), "c"(0));
-	if (!portable && ((ebx >> 29) & 1) && __builtin_cpu_supports("sse4.1")) choice = compress_sha_ni;
+	if (!portable && ((ebx >> 29) & 1) && __builtin_cpu_supports("sse4.1")) {
+		choice = compress_sha_ni;
+		pair = compress_sha_ni_lanes2;
+	}
 #else
 	(void)portable;
 #endif
 	__atomic_store_n(&chosen, choice, __ATOMIC_RELAXED);
+	__atomic_store_n(&chosen_pair, pair, __ATOMIC_RELAXED);
 }
 
 int sha256_accelerated(void) { return __atomic_load_n(&chosen, __ATOMIC_RELAXED) != compress_portable; }
@@ -174,6 +204,9 @@ void hmac_sha256_init(hmac_sha256_key *key, const uint8_t *secret, size_t length
 	explicit_bzero(pad, sizeof pad);
 }
 
+/* The outer message is the 32-byte inner digest: after the key's block, 96 bytes or 768 bits. */
+static const uint8_t OUTER_PADDING[32] = {0x80, [30] = 0x03, [31] = 0x00};
+
 /* Pads a message that fits one block (at most 55 bytes) after `already` bytes were compressed. */
 static void pad_one_block(uint8_t block[64], size_t length, size_t already) {
 	uint64_t bits = __builtin_bswap64((uint64_t)(already + length) * 8);
@@ -206,11 +239,33 @@ void hmac_sha256(const hmac_sha256_key *key, const uint8_t *prefix, size_t prefi
 	}
 	/* The inner digest is no secret (it is hashed again under the outer key), so the block is not wiped. */
 	store_words_be(block, state, 8);
-	static const uint8_t outer_padding[32] = {0x80, [30] = 0x03, [31] = 0x00}; /* 96 bytes = 768 bits */
-	memcpy(block + 32, outer_padding, 32);
+	memcpy(block + 32, OUTER_PADDING, 32);
 	memcpy(state, key->outer, sizeof state);
 	compress(state, block);
 	uint8_t tag[32];
 	store_words_be(tag, state, (int)((out_length + 3) / 4));
 	memcpy(out, tag, out_length);
+}
+
+void hmac_sha256_short_pair(const hmac_sha256_key *key, const uint8_t *prefix, size_t prefix_length,
+                            const uint8_t *const message[2], const size_t message_length[2],
+                            uint8_t out[2][HMAC_SHORT_OUT]) {
+	uint32_t state[2][8];
+	uint8_t block[2][64];
+	for (int l = 0; l < 2; l++) {
+		memcpy(state[l], key->inner, sizeof state[l]);
+		memcpy(block[l], prefix, prefix_length);
+		memcpy(block[l] + prefix_length, message[l], message_length[l]);
+		pad_one_block(block[l], prefix_length + message_length[l], 64);
+	}
+	uint32_t *const states[2] = {state[0], state[1]};
+	const uint8_t *const blocks[2] = {block[0], block[1]};
+	compress_pair(states, blocks);
+	for (int l = 0; l < 2; l++) {
+		store_words_be(block[l], state[l], 8);
+		memcpy(block[l] + 32, OUTER_PADDING, 32);
+		memcpy(state[l], key->outer, sizeof state[l]);
+	}
+	compress_pair(states, blocks);
+	for (int l = 0; l < 2; l++) store_words_be(out[l], state[l], HMAC_SHORT_OUT / 4);
 }

@@ -105,6 +105,31 @@ static void free_block(record_block *block) {
 	free(block);
 }
 
+/* Pseudonyms of `count` normalised values into `out`, two at a time where both fit one block. */
+static void hash_all(const pseudonym_run *run, const uint8_t *const *bytes, const size_t *lengths, size_t count,
+                     uint8_t (*out)[PSEUDONYM_BYTES]) {
+	size_t waiting = count;
+	for (size_t i = 0; i < count; i++) {
+		if (run->tag_length + lengths[i] > HMAC_SHORT_MAX) {
+			hmac_sha256(&run->hmac, run->tag, run->tag_length, bytes[i], lengths[i], out[i], PSEUDONYM_BYTES);
+		} else if (waiting == count) {
+			waiting = i;
+		} else {
+			const uint8_t *const pair[2] = {bytes[waiting], bytes[i]};
+			const size_t pair_lengths[2] = {lengths[waiting], lengths[i]};
+			uint8_t pseudonyms[2][HMAC_SHORT_OUT];
+			hmac_sha256_short_pair(&run->hmac, run->tag, run->tag_length, pair, pair_lengths, pseudonyms);
+			memcpy(out[waiting], pseudonyms[0], PSEUDONYM_BYTES);
+			memcpy(out[i], pseudonyms[1], PSEUDONYM_BYTES);
+			waiting = count;
+		}
+	}
+	if (waiting < count)
+		hmac_sha256(&run->hmac, run->tag, run->tag_length, bytes[waiting], lengths[waiting], out[waiting],
+		            PSEUDONYM_BYTES);
+	for (size_t i = 0; i < count; i++) WEAKEN(out[i]);
+}
+
 int pseudonym_run_pseudonymise(pseudonym_run *run, const uint8_t *const *values, const size_t *lengths, size_t count,
                                uint8_t (*out)[PSEUDONYM_BYTES]) {
 	record_block *block = malloc(sizeof *block + count * sizeof(record));
@@ -117,19 +142,32 @@ int pseudonym_run_pseudonymise(pseudonym_run *run, const uint8_t *const *values,
 	block->count = count;
 	block->text_size = 0;
 	block->text = NULL;
-	for (size_t i = 0; i < count; i++) {
-		uint8_t digits[10];
-		int shaped = run->cpr && cpr_normalise(values[i], lengths[i], digits);
-		const uint8_t *bytes = shaped ? digits : values[i];
-		size_t length = shaped ? 10 : lengths[i];
-		hmac_sha256(&run->hmac, run->tag, run->tag_length, bytes, length, out[i], PSEUDONYM_BYTES);
-		WEAKEN(out[i]);
-		memcpy(&arrived[i].prefix, out[i], 8);
-		/* A text value's address is set below, once its bytes have a place. */
-		arrived[i].value = shaped ? digits_value(digits) | (uint64_t)cpr_status_of_digits(digits) << STATUS_SHIFT : IN_TEXT;
-		if (!shaped) block->text_size += 4 + length;
-		explicit_bzero(digits, sizeof digits);
+	uint8_t(*digits)[10] = malloc((count ? count : 1) * 10);
+	const uint8_t **bytes = malloc((count ? count : 1) * sizeof *bytes);
+	size_t *normal_lengths = malloc((count ? count : 1) * sizeof *normal_lengths);
+	if (!digits || !bytes || !normal_lengths) {
+		free(digits);
+		free(bytes);
+		free(normal_lengths);
+		free(arrived);
+		free(block);
+		return RUN_OUT_OF_MEMORY;
 	}
+	for (size_t i = 0; i < count; i++) {
+		int shaped = run->cpr && cpr_normalise(values[i], lengths[i], digits[i]);
+		bytes[i] = shaped ? digits[i] : values[i];
+		normal_lengths[i] = shaped ? 10 : lengths[i];
+		/* A text value's address is set below, once its bytes have a place. */
+		arrived[i].value =
+		    shaped ? digits_value(digits[i]) | (uint64_t)cpr_status_of_digits(digits[i]) << STATUS_SHIFT : IN_TEXT;
+		if (!shaped) block->text_size += 4 + lengths[i];
+	}
+	hash_all(run, bytes, normal_lengths, count, out);
+	for (size_t i = 0; i < count; i++) memcpy(&arrived[i].prefix, out[i], 8);
+	explicit_bzero(digits, count * 10);
+	free(digits);
+	free(bytes);
+	free(normal_lengths);
 	int result = RUN_OK;
 	if (block->text_size > 0) {
 		block->text = malloc(block->text_size);
