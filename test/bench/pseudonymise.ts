@@ -7,7 +7,7 @@
  *   extract_rows_per_s         rows/s of `pseudonymiseFile` (Parquet → Parquet, pnr pseudonymised)
  *   ratio_to_plain_copy        its time over a plain DuckDB copy of the same columns, same settings,
  *                              both timed from opening a database to closing it: the median of
- *                              BENCH_ROUNDS (default 5) rounds' ratios, each listed in ratio_per_round
+ *                              BENCH_ROUNDS (default 7) rounds' ratios, each listed in ratio_per_round
  *   peak_rss_mb                peak resident memory of this process
  *   shuffled_ratio_to_plain_copy  the same ratio with the rows in random order, where no row repeats
  *                              the one before (synthetic LMDB keeps a person's rows together, as
@@ -123,7 +123,7 @@ try {
     shuffledPlain: [],
     shuffledPseudonymised: [],
   };
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
   for (let round = 0; round < rounds; round++) {
     times.plain.push(await plainCopy(file, join(work, 'plain.parquet')));
     times.pseudonymised.push(await pseudonymisedCopy(file, join(work, 'pseudonymised.parquet')));
