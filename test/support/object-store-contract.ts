@@ -171,6 +171,10 @@ export function objectStoreContract(t: Test, open: OpenStore): void {
     // A caller's file stream failing with ENOENT is the caller's error, not a missing object.
     const missingFile = createReadStream('/nonexistent/klarsyn-contract-input');
     t.match(await codeOf(() => store.put('x/other', missingFile)), /^foreign: ENOENT/);
+    // A body failing before the driver reads it (while it prepares) fails the put, not the process.
+    const failsAtOnce = new Readable({ read() {} });
+    process.nextTick(() => failsAtOnce.destroy(new Error('gone at once')));
+    t.equal(await codeOf(() => store.put('x/other', failsAtOnce)), 'foreign: gone at once');
     t.equal(await textOf(store, 'x/kept'), 'original');
     t.same(await keysOf(store), ['x/kept'], 'no partial object');
   });

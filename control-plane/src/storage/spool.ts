@@ -16,6 +16,26 @@ export interface Spooled {
  * caller's); failures of the spool file become store errors.
  */
 export async function spoolToFile(body: Buffer | Readable, path: string, durable: boolean): Promise<Spooled> {
+  // A body can fail before it is read (a file stream whose file is missing errors at once): heard
+  // here, it fails this put instead of going unheard and ending the process.
+  let failedEarly: { error: unknown } | undefined;
+  const hear = (error: unknown) => {
+    failedEarly ??= { error };
+  };
+  if (!Buffer.isBuffer(body)) body.on('error', hear);
+  try {
+    const spooled = await spoolBody(body, path, durable);
+    if (failedEarly) {
+      await unlink(path).catch(() => {});
+      throw failedEarly.error;
+    }
+    return spooled;
+  } finally {
+    if (!Buffer.isBuffer(body)) body.off('error', hear);
+  }
+}
+
+async function spoolBody(body: Buffer | Readable, path: string, durable: boolean): Promise<Spooled> {
   const handle = await spoolStep(() => open(path, 'wx', 0o600));
   const hash = createHash('sha256');
   let size = 0;
