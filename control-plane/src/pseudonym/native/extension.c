@@ -105,9 +105,11 @@ static idx_t checked_rows(duckdb_function_info info, duckdb_data_chunk input) {
 /* The run, made on first use; NULL when out of memory or the key is empty. */
 static pseudonym_run *find_run(run_registry *registry, run_id id, int create, int remove) {
 	pseudonym_run *found = NULL;
+	uint8_t fingerprint[PSEUDONYM_RUN_FINGERPRINT];
+	pseudonym_run_key_fingerprint(id.key, id.key_length, fingerprint);
 	pthread_mutex_lock(&registry->lock);
 	for (size_t i = 0; i < registry->count; i++) {
-		if (pseudonym_run_is_for(registry->runs[i], id.key, id.key_length, id.tag, id.tag_length, id.cpr)) {
+		if (pseudonym_run_is_for(registry->runs[i], fingerprint, id.tag, id.tag_length, id.cpr)) {
 			found = registry->runs[i];
 			if (remove) registry->runs[i] = registry->runs[--registry->count];
 			break;

@@ -142,11 +142,17 @@ void sha256_select(int portable) {
 
 int sha256_accelerated(void) { return __atomic_load_n(&chosen, __ATOMIC_RELAXED) != compress_portable; }
 
-static void store_be(uint8_t *out, uint32_t value) {
-	out[0] = (uint8_t)(value >> 24);
-	out[1] = (uint8_t)(value >> 16);
-	out[2] = (uint8_t)(value >> 8);
-	out[3] = (uint8_t)value;
+static void store_words_be(uint8_t *out, const uint32_t *words, int count) {
+	for (int i = 0; i < count; i++) {
+		uint32_t be = __builtin_bswap32(words[i]);
+		memcpy(out + 4 * i, &be, 4);
+	}
+}
+
+/* The closing 8 bytes of SHA-256 padding: the message length in bits, big-endian. */
+static void put_bit_length(uint8_t block[64], size_t total_bytes) {
+	uint64_t bits = __builtin_bswap64((uint64_t)total_bytes * 8);
+	memcpy(block + 56, &bits, 8);
 }
 
 /* Hashes `length` bytes (the concatenation of two pieces) after `already` bytes were compressed. */
@@ -171,7 +177,6 @@ static void finish(uint32_t state[8], size_t already, const uint8_t *a, size_t a
 			}
 		}
 	}
-	uint64_t bits = (uint64_t)(already + a_length + b_length) * 8;
 	block[filled++] = 0x80;
 	if (filled > 56) {
 		memset(block + filled, 0, 64 - filled);
@@ -179,7 +184,7 @@ static void finish(uint32_t state[8], size_t already, const uint8_t *a, size_t a
 		filled = 0;
 	}
 	memset(block + filled, 0, 56 - filled);
-	for (int i = 0; i < 8; i++) block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
+	put_bit_length(block, already + a_length + b_length);
 	compress(state, block);
 }
 
@@ -189,7 +194,7 @@ void hmac_sha256_init(hmac_sha256_key *key, const uint8_t *secret, size_t length
 		uint32_t state[8];
 		memcpy(state, IV, sizeof state);
 		finish(state, 0, secret, length, NULL, 0);
-		for (int i = 0; i < 8; i++) store_be(block + 4 * i, state[i]);
+		store_words_be(block, state, 8);
 	} else {
 		memcpy(block, secret, length);
 	}
@@ -209,17 +214,9 @@ static const uint8_t OUTER_PADDING[32] = {0x80, [30] = 0x03, [31] = 0x00};
 
 /* Pads a message that fits one block (at most 55 bytes) after `already` bytes were compressed. */
 static void pad_one_block(uint8_t block[64], size_t length, size_t already) {
-	uint64_t bits = __builtin_bswap64((uint64_t)(already + length) * 8);
 	block[length] = 0x80;
 	memset(block + length + 1, 0, 55 - length);
-	memcpy(block + 56, &bits, 8);
-}
-
-static void store_words_be(uint8_t *out, const uint32_t *words, int count) {
-	for (int i = 0; i < count; i++) {
-		uint32_t be = __builtin_bswap32(words[i]);
-		memcpy(out + 4 * i, &be, 4);
-	}
+	put_bit_length(block, already + length);
 }
 
 void hmac_sha256(const hmac_sha256_key *key, const uint8_t *prefix, size_t prefix_length, const uint8_t *message,

@@ -41,15 +41,27 @@ typedef struct {
 	size_t count;
 	size_t text_size;
 	uint8_t *text;
-	uint32_t bucket_ends[TOP_BUCKETS];
+	size_t bucket_ends[TOP_BUCKETS];
 	record records[];
 } record_block;
 
-static size_t top_bucket(uint64_t prefix) { return prefix >> (64 - TOP_BITS); }
+/* Counting sort of `n` records by `bits` bits of their prefix from bit `shift` on, into `to`;
+ * afterwards bucket b ends at ends[b] (2^bits entries). */
+static void sort_into_buckets(const record *from, size_t n, record *to, int shift, int bits, size_t *ends) {
+	const size_t buckets = (size_t)1 << bits;
+	memset(ends, 0, buckets * sizeof *ends);
+	for (size_t i = 0; i < n; i++) ends[(from[i].prefix >> shift) & (buckets - 1)]++;
+	for (size_t b = 0, at = 0; b < buckets; b++) {
+		size_t count = ends[b];
+		ends[b] = at;
+		at += count;
+	}
+	for (size_t i = 0; i < n; i++) to[ends[(from[i].prefix >> shift) & (buckets - 1)]++] = from[i];
+}
 
 struct pseudonym_run {
 	hmac_sha256_key hmac;
-	uint8_t key_check[32];
+	uint8_t key_check[PSEUDONYM_RUN_FINGERPRINT];
 	uint8_t tag[64];
 	size_t tag_length;
 	int cpr;
@@ -59,8 +71,7 @@ struct pseudonym_run {
 	size_t blocks_size;
 };
 
-/* A fingerprint of the key, so a run is found again by key without keeping a second copy of it. */
-static void key_fingerprint(const uint8_t *key, size_t key_length, uint8_t out[32]) {
+void pseudonym_run_key_fingerprint(const uint8_t *key, size_t key_length, uint8_t out[PSEUDONYM_RUN_FINGERPRINT]) {
 	hmac_sha256_key k;
 	static const uint8_t label[] = "klarsyn:pseudonym-run";
 	hmac_sha256_init(&k, key, key_length);
@@ -74,7 +85,7 @@ pseudonym_run *pseudonym_run_create(const uint8_t *key, size_t key_length, const
 	pseudonym_run *run = calloc(1, sizeof *run);
 	if (!run) return NULL;
 	hmac_sha256_init(&run->hmac, key, key_length);
-	key_fingerprint(key, key_length, run->key_check);
+	pseudonym_run_key_fingerprint(key, key_length, run->key_check);
 	memcpy(run->tag, tag, tag_length);
 	run->tag_length = tag_length;
 	run->cpr = cpr;
@@ -82,12 +93,10 @@ pseudonym_run *pseudonym_run_create(const uint8_t *key, size_t key_length, const
 	return run;
 }
 
-int pseudonym_run_is_for(const pseudonym_run *run, const uint8_t *key, size_t key_length, const uint8_t *tag,
-                         size_t tag_length, int cpr) {
-	uint8_t check[32];
-	key_fingerprint(key, key_length, check);
+int pseudonym_run_is_for(const pseudonym_run *run, const uint8_t fingerprint[PSEUDONYM_RUN_FINGERPRINT],
+                         const uint8_t *tag, size_t tag_length, int cpr) {
 	return run->cpr == cpr && run->tag_length == tag_length && memcmp(run->tag, tag, tag_length) == 0 &&
-	       memcmp(run->key_check, check, 32) == 0;
+	       memcmp(run->key_check, fingerprint, PSEUDONYM_RUN_FINGERPRINT) == 0;
 }
 
 /* The ten digits of a normalised CPR number as a number. */
@@ -105,18 +114,26 @@ static void free_block(record_block *block) {
 	free(block);
 }
 
-/* Pseudonyms of `count` normalised values into `out`, two at a time where both fit one block. */
-static void hash_all(const pseudonym_run *run, const uint8_t *const *bytes, const size_t *lengths, size_t count,
+/* A value as it is hashed: a CPR number's ten digits (kept in `digits`), anything else as it is. */
+typedef struct {
+	const uint8_t *bytes;
+	size_t length;
+	uint8_t digits[10];
+} hashed_value;
+
+/* Pseudonyms of `count` values into `out`, two at a time where both fit one block. */
+static void hash_all(const pseudonym_run *run, const hashed_value *values, size_t count,
                      uint8_t (*out)[PSEUDONYM_BYTES]) {
 	size_t waiting = count;
 	for (size_t i = 0; i < count; i++) {
-		if (run->tag_length + lengths[i] > HMAC_SHORT_MAX) {
-			hmac_sha256(&run->hmac, run->tag, run->tag_length, bytes[i], lengths[i], out[i], PSEUDONYM_BYTES);
+		if (run->tag_length + values[i].length > HMAC_SHORT_MAX) {
+			hmac_sha256(&run->hmac, run->tag, run->tag_length, values[i].bytes, values[i].length, out[i],
+			            PSEUDONYM_BYTES);
 		} else if (waiting == count) {
 			waiting = i;
 		} else {
-			const uint8_t *const pair[2] = {bytes[waiting], bytes[i]};
-			const size_t pair_lengths[2] = {lengths[waiting], lengths[i]};
+			const uint8_t *const pair[2] = {values[waiting].bytes, values[i].bytes};
+			const size_t pair_lengths[2] = {values[waiting].length, values[i].length};
 			uint8_t pseudonyms[2][HMAC_SHORT_OUT];
 			hmac_sha256_short_pair(&run->hmac, run->tag, run->tag_length, pair, pair_lengths, pseudonyms);
 			memcpy(out[waiting], pseudonyms[0], PSEUDONYM_BYTES);
@@ -125,8 +142,8 @@ static void hash_all(const pseudonym_run *run, const uint8_t *const *bytes, cons
 		}
 	}
 	if (waiting < count)
-		hmac_sha256(&run->hmac, run->tag, run->tag_length, bytes[waiting], lengths[waiting], out[waiting],
-		            PSEUDONYM_BYTES);
+		hmac_sha256(&run->hmac, run->tag, run->tag_length, values[waiting].bytes, values[waiting].length,
+		            out[waiting], PSEUDONYM_BYTES);
 	for (size_t i = 0; i < count; i++) WEAKEN(out[i]);
 }
 
@@ -134,40 +151,30 @@ int pseudonym_run_pseudonymise(pseudonym_run *run, const uint8_t *const *values,
                                uint8_t (*out)[PSEUDONYM_BYTES]) {
 	record_block *block = malloc(sizeof *block + count * sizeof(record));
 	record *arrived = malloc((count ? count : 1) * sizeof *arrived);
-	if (!block || !arrived) {
+	hashed_value *hashed = malloc((count ? count : 1) * sizeof *hashed);
+	if (!block || !arrived || !hashed) {
 		free(block);
 		free(arrived);
+		free(hashed);
 		return RUN_OUT_OF_MEMORY;
 	}
 	block->count = count;
 	block->text_size = 0;
 	block->text = NULL;
-	uint8_t(*digits)[10] = malloc((count ? count : 1) * 10);
-	const uint8_t **bytes = malloc((count ? count : 1) * sizeof *bytes);
-	size_t *normal_lengths = malloc((count ? count : 1) * sizeof *normal_lengths);
-	if (!digits || !bytes || !normal_lengths) {
-		free(digits);
-		free(bytes);
-		free(normal_lengths);
-		free(arrived);
-		free(block);
-		return RUN_OUT_OF_MEMORY;
-	}
 	for (size_t i = 0; i < count; i++) {
-		int shaped = run->cpr && cpr_normalise(values[i], lengths[i], digits[i]);
-		bytes[i] = shaped ? digits[i] : values[i];
-		normal_lengths[i] = shaped ? 10 : lengths[i];
+		hashed_value *h = &hashed[i];
+		int shaped = run->cpr && cpr_normalise(values[i], lengths[i], h->digits);
+		h->bytes = shaped ? h->digits : values[i];
+		h->length = shaped ? 10 : lengths[i];
 		/* A text value's address is set below, once its bytes have a place. */
 		arrived[i].value =
-		    shaped ? digits_value(digits[i]) | (uint64_t)cpr_status_of_digits(digits[i]) << STATUS_SHIFT : IN_TEXT;
+		    shaped ? digits_value(h->digits) | (uint64_t)cpr_status_of_digits(h->digits) << STATUS_SHIFT : IN_TEXT;
 		if (!shaped) block->text_size += 4 + lengths[i];
 	}
-	hash_all(run, bytes, normal_lengths, count, out);
+	hash_all(run, hashed, count, out);
 	for (size_t i = 0; i < count; i++) memcpy(&arrived[i].prefix, out[i], 8);
-	explicit_bzero(digits, count * 10);
-	free(digits);
-	free(bytes);
-	free(normal_lengths);
+	explicit_bzero(hashed, count * sizeof *hashed);
+	free(hashed);
 	int result = RUN_OK;
 	if (block->text_size > 0) {
 		block->text = malloc(block->text_size);
@@ -182,14 +189,7 @@ int pseudonym_run_pseudonymise(pseudonym_run *run, const uint8_t *const *values,
 			at += 4 + length;
 		}
 	}
-	uint32_t next[TOP_BUCKETS] = {0};
-	for (size_t i = 0; i < count; i++) next[top_bucket(arrived[i].prefix)]++;
-	for (size_t b = 0, at = 0; b < TOP_BUCKETS; b++) {
-		at += next[b];
-		block->bucket_ends[b] = (uint32_t)at;
-		next[b] = (uint32_t)at - next[b];
-	}
-	for (size_t i = 0; i < count; i++) block->records[next[top_bucket(arrived[i].prefix)]++] = arrived[i];
+	sort_into_buckets(arrived, count, block->records, 64 - TOP_BITS, TOP_BITS, block->bucket_ends);
 	explicit_bzero(arrived, count * sizeof *arrived);
 	free(arrived);
 	if (result == RUN_OK) {
@@ -287,7 +287,7 @@ static void *check_part(void *arg) {
 	}
 	record *gathered = malloc((largest ? largest : 1) * sizeof *gathered);
 	record *sorted = malloc((largest ? largest : 1) * sizeof *sorted);
-	size_t *next = malloc((NEXT_BUCKETS + 1) * sizeof *next);
+	size_t *next = malloc(NEXT_BUCKETS * sizeof *next);
 	if (!gathered || !sorted || !next) part->result = RUN_OUT_OF_MEMORY;
 	for (size_t b = part->first_bucket; part->result == RUN_OK && b < part->end_bucket; b++) {
 		size_t n = 0;
@@ -297,11 +297,7 @@ static void *check_part(void *arg) {
 			memcpy(gathered + n, block->records + from, (block->bucket_ends[b] - from) * sizeof(record));
 			n += block->bucket_ends[b] - from;
 		}
-		const int shift = 64 - TOP_BITS - NEXT_BITS;
-		memset(next, 0, (NEXT_BUCKETS + 1) * sizeof *next);
-		for (size_t i = 0; i < n; i++) next[((gathered[i].prefix >> shift) & (NEXT_BUCKETS - 1)) + 1]++;
-		for (size_t k = 1; k <= NEXT_BUCKETS; k++) next[k] += next[k - 1];
-		for (size_t i = 0; i < n; i++) sorted[next[(gathered[i].prefix >> shift) & (NEXT_BUCKETS - 1)]++] = gathered[i];
+		sort_into_buckets(gathered, n, sorted, 64 - TOP_BITS - NEXT_BITS, NEXT_BITS, next);
 		for (size_t i = 1; i < n; i++) {
 			record r = sorted[i];
 			size_t j = i;

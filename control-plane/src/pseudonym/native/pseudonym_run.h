@@ -24,9 +24,13 @@ enum { RUN_OK = 0, RUN_COLLISION = -1, RUN_OUT_OF_MEMORY = -2 };
 /* `cpr`: values are CPR numbers, normalised before hashing and classified. NULL when out of memory. */
 pseudonym_run *pseudonym_run_create(const uint8_t *key, size_t key_length, const uint8_t *tag, size_t tag_length,
                                     int cpr);
-/* 1 when the run was made with this key, tag and mode. */
-int pseudonym_run_is_for(const pseudonym_run *run, const uint8_t *key, size_t key_length, const uint8_t *tag,
-                         size_t tag_length, int cpr);
+/* A fingerprint of a key, so a run is found again by its key without a second copy of the key
+ * being kept. */
+#define PSEUDONYM_RUN_FINGERPRINT 32
+void pseudonym_run_key_fingerprint(const uint8_t *key, size_t key_length, uint8_t out[PSEUDONYM_RUN_FINGERPRINT]);
+/* 1 when the run was made with the key of this fingerprint, this tag and mode. */
+int pseudonym_run_is_for(const pseudonym_run *run, const uint8_t fingerprint[PSEUDONYM_RUN_FINGERPRINT],
+                         const uint8_t *tag, size_t tag_length, int cpr);
 /* The pseudonyms of `count` values into `out`, recorded for the check. RUN_OK or RUN_OUT_OF_MEMORY. */
 int pseudonym_run_pseudonymise(pseudonym_run *run, const uint8_t *const *values, const size_t *lengths, size_t count,
                                uint8_t (*out)[PSEUDONYM_BYTES]);
