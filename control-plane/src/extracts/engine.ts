@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Source } from '../catalog/model.js';
+import { ident, literal } from '../duckdb-sql.js';
 import { KlarsynError } from '../errors.js';
 import {
   finishRun,
@@ -18,7 +19,7 @@ import { Publication } from '../storage/publication.js';
 import type { ExtractFile, ExtractManifest } from './manifest.js';
 import type { ExtractPlan, PlannedTable } from './plan.js';
 import { spoolSource } from './source-files.js';
-import { cohortSql, ident, kAnonymitySql, literal, outputSql, stageSql } from './sql.js';
+import { cohortSql, kAnonymitySql, outputSql, stageSql } from './sql.js';
 
 export interface ExtractJob {
   plan: ExtractPlan;

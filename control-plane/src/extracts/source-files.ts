@@ -2,9 +2,9 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Source } from '../catalog/model.js';
+import { literal } from '../duckdb-sql.js';
 import { KlarsynError } from '../errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { literal } from './sql.js';
 
 /**
  * Copies a source's files from object storage into the job's work directory, since DuckDB reads

@@ -1,4 +1,5 @@
 import type { Source } from '../catalog/model.js';
+import { ident, literal } from '../duckdb-sql.js';
 import type { CohortCriterion } from '../projects/application.js';
 import type { ExtractPlan, PlannedColumn, PlannedTable } from './plan.js';
 
@@ -12,8 +13,6 @@ export type Relation = (source: Source) => string;
 /** SQL of the pseudonym of a value (an SQL expression), by the key its column's transform names. */
 export type PseudonymSql = (kind: 'person_pseudonym' | 'record_pseudonym', value: string) => string;
 
-export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
-export const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 const cpr = (expr: string) => `replace(CAST(${expr} AS VARCHAR), '-', '')`;
 export const stagedName = (source: Source) => ident(`staged_${source.id}`);
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { literal } from '../duckdb-sql.js';
 import type { CprStatus } from './cpr.js';
 import { PseudonymError } from './errors.js';
 import type { PseudonymKey } from './subkeys.js';
@@ -63,8 +64,6 @@ export async function openPseudonymisingDatabase(
   }
   return instance;
 }
-
-const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /**
  * The connection variable holding `key` during its run. Queries name the variable, never the key:

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { literal } from '../duckdb-sql.js';
 import { writeBef } from './bef.js';
 import { writeLmdb, writeProducts } from './lmdb.js';
 import { writeLpr } from './lpr.js';
@@ -90,7 +91,7 @@ export async function generateSynthetic(
       const file = join(dir, `part-0.${options.format}`);
       const format =
         options.format === 'parquet' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT csv, HEADER true';
-      await db.run(`COPY ${table} TO '${file.replaceAll("'", "''")}' (${format})`);
+      await db.run(`COPY ${table} TO ${literal(file)} (${format})`);
       files[table] = file;
     }
     await writeLabels(options, rows);

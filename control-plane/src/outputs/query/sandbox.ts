@@ -10,7 +10,7 @@ import {
   DuckDBInstance,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { ident, literal } from '../../extracts/sql.js';
+import { ident, literal } from '../../duckdb-sql.js';
 import type { LocalExtract } from './local-extract.js';
 
 export interface SandboxLimits {

@@ -9,14 +9,13 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type pg from 'pg';
+import { ident, literal } from '../../duckdb-sql.js';
 import { listExtracts } from '../../extracts/store.js';
 import { extractVersionPrefix } from '../../storage/layout.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import type { PseudonymLoader } from './checks.js';
 
 const PSEUDONYM_TRANSFORMS = new Set(['person_pseudonym', 'record_pseudonym']);
-const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 export function extractPseudonyms(pool: pg.Pool, store: ObjectStore): PseudonymLoader {
   return async (projectId, version) => {
