@@ -17,7 +17,7 @@ import type { PseudonymKey } from './subkeys.js';
 
 export const CPR_STATUSES: readonly CprStatus[] = ['valid', 'valid_no_mod11', 'invalid'];
 
-/** Counts of distinct values in a run; DuckDB may call a function once per dictionary entry, so no row counts. */
+/** Counts of the distinct values of a run (the query that ran it counts rows). */
 export interface PseudonymStats {
   /** Distinct values pseudonymised (= distinct pseudonyms). */
   distinct: number;

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import {
   finishRun,
   openPseudonymisingDatabase,
@@ -51,6 +51,14 @@ function values(n: number): (string | null)[] {
   });
 }
 
+/** A connection to a new database with the extension loaded, closed when the test ends. */
+async function connect(t: Test, options: Record<string, string> = {}): Promise<DuckDBConnection> {
+  const instance = await openPseudonymisingDatabase(options);
+  const db = await instance.connect();
+  t.teardown(() => {});
+  return db;
+}
+
 /** Pseudonyms of `input` through SQL, each value repeated `copies` times so DuckDB uses its threads. */
 async function pseudonymise(
   db: DuckDBConnection,
@@ -91,9 +99,8 @@ for (const portable of [false, true]) {
     `invariant 2: pseudonyms equal the HMAC definition for every kind of value (${label})`,
     async (t) => {
       if (portable) process.env.KLARSYN_PSEUDONYM_PORTABLE = '1';
-      const instance = await openPseudonymisingDatabase({ threads: '2' });
+      const db = await connect(t, { threads: '2' });
       delete process.env.KLARSYN_PSEUDONYM_PORTABLE;
-      const db = await instance.connect();
       const accelerated = (
         await db.runAndReadAll('SELECT klarsyn_pseudonym_accelerated()')
       ).getRows()[0]?.[0];
@@ -108,15 +115,12 @@ for (const portable of [false, true]) {
           new Set(input.filter((v) => v !== null).map((v) => referencePseudonym(key, v))).size,
         );
       }
-      db.closeSync();
-      instance.closeSync();
     },
   );
 }
 
 t.test('invariant 2: deterministic within a project, unlinkable across projects', async (t) => {
-  const instance = await openPseudonymisingDatabase();
-  const db = await instance.connect();
+  const db = await connect(t);
   const cprs = ['0707614285', '0101854001', '3102001234'];
   const of = async (secret: SecretKey) => {
     const key = deriveSubKey(secret, 'person');
@@ -130,13 +134,10 @@ t.test('invariant 2: deterministic within a project, unlinkable across projects'
   t.same(a1, a2);
   t.equal(new Set([...a1, ...b]).size, 6);
   for (const p of a1) t.match(p, /^[0-9a-f]{32}$/);
-  db.closeSync();
-  instance.closeSync();
 });
 
 t.test('a run counts distinct values by CPR status, forms of one number once', async (t) => {
-  const instance = await openPseudonymisingDatabase();
-  const db = await instance.connect();
+  const db = await connect(t);
   const key = deriveSubKey(projectA, 'person');
   // valid; its hyphenated and padded forms; a 1 January number failing modulus 11; a bad date; text.
   await pseudonymise(db, key, [
@@ -158,28 +159,22 @@ t.test('a run counts distinct values by CPR status, forms of one number once', a
   const contact = deriveSubKey(projectA, 'contact');
   await pseudonymise(db, contact, ['0707614285', '070761-4285']);
   t.same(await finishRun(db, contact), { distinct: 2, cpr: null }, 'record ids are not normalised');
-  db.closeSync();
-  instance.closeSync();
 });
 
 t.test('invariant 2: the key must be a constant of the query, never null or empty', async (t) => {
-  const instance = await openPseudonymisingDatabase();
-  const db = await instance.connect();
+  const db = await connect(t);
   await t.rejects(
     db.run(`SELECT klarsyn_pseudonym(CAST(v AS BLOB), 'tag', true, v) FROM (VALUES ('a'), ('b')) t(v)`),
     /must be non-null constants/,
   );
   await t.rejects(db.run(`SELECT klarsyn_pseudonym(NULL, 'tag', true, '0707614285')`), /non-null constants/);
   await t.rejects(db.run(`SELECT klarsyn_pseudonym(''::BLOB, 'tag', true, '0707614285')`), /empty key/);
-  db.closeSync();
-  instance.closeSync();
 });
 
 t.test('invariant 2: two values with one pseudonym fail the run instead of merging persons', async (t) => {
   const weak = buildWeakPseudonymExtension();
   await withPseudonymExtension(weak, async () => {
-    const instance = await openPseudonymisingDatabase();
-    const db = await instance.connect();
+    const db = await connect(t);
     const key = deriveSubKey(projectA, 'person');
     // One-byte pseudonyms: 300 distinct numbers cannot have 300 distinct pseudonyms.
     const cprs = Array.from({ length: 300 }, (_, i) => String(101850000 + i).padStart(10, '0'));
@@ -188,14 +183,11 @@ t.test('invariant 2: two values with one pseudonym fail the run instead of mergi
     // A value met again is not a collision: one value, many rows.
     await pseudonymise(db, key, ['0707614285'], 5000);
     t.same((await finishRun(db, key)).distinct, 1);
-    db.closeSync();
-    instance.closeSync();
   });
 });
 
 t.test('invariant 2: the key is never in SQL text, so never in an error message', async (t) => {
-  const instance = await openPseudonymisingDatabase();
-  const db = await instance.connect();
+  const db = await connect(t);
   const key = deriveSubKey(projectA, 'person');
   const hex = Buffer.from(key.key.expose()).toString('hex');
   t.notMatch(pseudonymSql(key, 'v'), hex);
@@ -209,6 +201,4 @@ t.test('invariant 2: the key is never in SQL text, so never in an error message'
     /non-null constants/,
     'gone after its run',
   );
-  db.closeSync();
-  instance.closeSync();
 });
