@@ -55,7 +55,10 @@ function values(n: number): (string | null)[] {
 async function connect(t: Test, options: Record<string, string> = {}): Promise<DuckDBConnection> {
   const instance = await openPseudonymisingDatabase(options);
   const db = await instance.connect();
-  t.teardown(() => {});
+  t.teardown(() => {
+    db.closeSync();
+    instance.closeSync();
+  });
   return db;
 }
 
@@ -176,12 +179,15 @@ t.test('invariant 2: two values with one pseudonym fail the run instead of mergi
   await withPseudonymExtension(weak, async () => {
     const db = await connect(t);
     const key = deriveSubKey(projectA, 'person');
-    // One-byte pseudonyms: 300 distinct numbers cannot have 300 distinct pseudonyms.
+    // One-byte pseudonyms: 300 distinct numbers cannot have 300 distinct pseudonyms. Small runs
+    // are checked on one thread, runs of 100,000 values and more in parallel parts: both fail.
     const cprs = Array.from({ length: 300 }, (_, i) => String(101850000 + i).padStart(10, '0'));
-    await pseudonymise(db, key, cprs, 3);
-    await t.rejects(finishRun(db, key), failure('pseudonym_collision'));
+    for (const copies of [3, 400]) {
+      await pseudonymise(db, key, cprs, copies);
+      await t.rejects(finishRun(db, key), failure('pseudonym_collision'), `${300 * copies} rows`);
+    }
     // A value met again is not a collision: one value, many rows.
-    await pseudonymise(db, key, ['0707614285'], 5000);
+    await pseudonymise(db, key, ['0707614285', '070761-4285'], 60_000);
     t.same((await finishRun(db, key)).distinct, 1);
   });
 });

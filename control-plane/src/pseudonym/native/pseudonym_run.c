@@ -273,43 +273,54 @@ typedef struct {
 	int result;
 } finish_part;
 
-/* Gathers each of the part's top buckets from every block, sorts it by prefix and checks every
- * group of records sharing a prefix. */
+/* Where top bucket b starts in a block's records. */
+static size_t bucket_start(const record_block *block, size_t b) { return b ? block->bucket_ends[b - 1] : 0; }
+
+/* Gathers the part's top buckets from every block, then sorts each by prefix and checks every
+ * group of records sharing a prefix. The blocks are read one after the other (each holds only a
+ * couple of records per bucket, so reading them bucket by bucket would miss the cache on every
+ * block, for every bucket). */
 static void *check_part(void *arg) {
 	finish_part *part = arg;
 	const pseudonym_run *run = part->run;
+	const size_t first = part->first_bucket, buckets = part->end_bucket - part->first_bucket;
+	/* Bucket first + i is gathered at [starts[i], starts[i + 1]). */
+	size_t starts[TOP_BUCKETS + 1] = {0}, at[TOP_BUCKETS];
+	for (size_t k = 0; k < run->block_count; k++)
+		for (size_t i = 0; i < buckets; i++)
+			starts[i + 1] += run->blocks[k]->bucket_ends[first + i] - bucket_start(run->blocks[k], first + i);
 	size_t largest = 0;
-	for (size_t b = part->first_bucket; b < part->end_bucket; b++) {
-		size_t n = 0;
-		for (size_t k = 0; k < run->block_count; k++)
-			n += run->blocks[k]->bucket_ends[b] - (b ? run->blocks[k]->bucket_ends[b - 1] : 0);
-		if (n > largest) largest = n;
+	for (size_t i = 0; i < buckets; i++) {
+		if (starts[i + 1] > largest) largest = starts[i + 1];
+		starts[i + 1] += starts[i];
+		at[i] = starts[i];
 	}
-	record *gathered = malloc((largest ? largest : 1) * sizeof *gathered);
+	const size_t total = starts[buckets];
+	record *gathered = malloc((total ? total : 1) * sizeof *gathered);
 	record *sorted = malloc((largest ? largest : 1) * sizeof *sorted);
 	size_t *next = malloc(NEXT_BUCKETS * sizeof *next);
 	if (!gathered || !sorted || !next) part->result = RUN_OUT_OF_MEMORY;
-	for (size_t b = part->first_bucket; part->result == RUN_OK && b < part->end_bucket; b++) {
-		size_t n = 0;
-		for (size_t k = 0; k < run->block_count; k++) {
-			const record_block *block = run->blocks[k];
-			size_t from = b ? block->bucket_ends[b - 1] : 0;
-			memcpy(gathered + n, block->records + from, (block->bucket_ends[b] - from) * sizeof(record));
-			n += block->bucket_ends[b] - from;
+	for (size_t k = 0; part->result == RUN_OK && k < run->block_count; k++) {
+		const record_block *block = run->blocks[k];
+		const size_t end = block->bucket_ends[first + buckets - 1];
+		for (size_t r = bucket_start(block, first); r < end; r++)
+			gathered[at[(block->records[r].prefix >> (64 - TOP_BITS)) - first]++] = block->records[r];
+	}
+	for (size_t i = 0; part->result == RUN_OK && i < buckets; i++) {
+		const size_t n = starts[i + 1] - starts[i];
+		sort_into_buckets(gathered + starts[i], n, sorted, 64 - TOP_BITS - NEXT_BITS, NEXT_BITS, next);
+		for (size_t r = 1; r < n; r++) {
+			record moved = sorted[r];
+			size_t j = r;
+			for (; j > 0 && sorted[j - 1].prefix > moved.prefix; j--) sorted[j] = sorted[j - 1];
+			sorted[j] = moved;
 		}
-		sort_into_buckets(gathered, n, sorted, 64 - TOP_BITS - NEXT_BITS, NEXT_BITS, next);
-		for (size_t i = 1; i < n; i++) {
-			record r = sorted[i];
-			size_t j = i;
-			for (; j > 0 && sorted[j - 1].prefix > r.prefix; j--) sorted[j] = sorted[j - 1];
-			sorted[j] = r;
-		}
-		for (size_t i = 0, j; part->result == RUN_OK && i < n; i = j) {
-			for (j = i + 1; j < n && sorted[j].prefix == sorted[i].prefix;) j++;
-			part->result = check_prefix(run, sorted + i, j - i, &part->stats);
+		for (size_t r = 0, j; part->result == RUN_OK && r < n; r = j) {
+			for (j = r + 1; j < n && sorted[j].prefix == sorted[r].prefix;) j++;
+			part->result = check_prefix(run, sorted + r, j - r, &part->stats);
 		}
 	}
-	if (gathered) explicit_bzero(gathered, largest * sizeof *gathered);
+	if (gathered) explicit_bzero(gathered, total * sizeof *gathered);
 	if (sorted) explicit_bzero(sorted, largest * sizeof *sorted);
 	free(gathered);
 	free(sorted);
@@ -329,13 +340,14 @@ int pseudonym_run_finish(pseudonym_run *run, pseudonym_stats *stats) {
 	int started[MAX_PARTS] = {0};
 	for (size_t p = 0; p < count; p++) {
 		parts[p] = (finish_part){run, TOP_BUCKETS * p / count, TOP_BUCKETS * (p + 1) / count, {0}, RUN_OK};
-		/* The last part runs on this thread, as does one that cannot get a thread of its own. */
 		if (p + 1 < count) started[p] = pthread_create(&threads[p], NULL, check_part, &parts[p]) == 0;
 	}
+	/* Parts without a thread of their own run here, while the others run on theirs. */
+	for (size_t p = 0; p < count; p++)
+		if (!started[p]) check_part(&parts[p]);
 	int result = RUN_OK;
 	for (size_t p = 0; p < count; p++) {
 		if (started[p]) pthread_join(threads[p], NULL);
-		else check_part(&parts[p]);
 		if (result == RUN_OK) result = parts[p].result;
 		stats->distinct += parts[p].stats.distinct;
 		for (int i = 0; i < 3; i++) stats->cpr[i] += parts[p].stats.cpr[i];
