@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import t, { type Test } from 'tap';
+import { analyseCpr } from '../../../control-plane/src/pseudonym/cpr.js';
 import {
   finishRun,
   openPseudonymisingDatabase,
@@ -164,12 +165,43 @@ t.test('a run counts distinct values by CPR status, forms of one number once', a
   t.same(await finishRun(db, contact), { distinct: 2, cpr: null }, 'record ids are not normalised');
 });
 
+t.test(
+  'CPR statuses agree with cpr.ts on every date edge: 29 February in every century, month and day bounds',
+  async (t) => {
+    const db = await connect(t);
+    const key = deriveSubKey(projectA, 'person');
+    const cprs: string[] = [];
+    for (let yy = 0; yy < 100; yy++)
+      for (let seventh = 0; seventh < 10; seventh++)
+        for (const ddmm of ['2902', '2802', '3002', '3104', '3004', '0000', '0113', '3212', '0001']) {
+          cprs.push(
+            `${ddmm}${String(yy).padStart(2, '0')}${seventh}${String(rng.int(1000)).padStart(3, '0')}`,
+          );
+        }
+    await pseudonymise(db, key, cprs);
+    const want = { valid: 0, valid_no_mod11: 0, invalid: 0 };
+    for (const cpr of new Set(cprs)) want[analyseCpr(cpr).status]++;
+    t.ok(want.invalid > 0 && want.valid > 0 && want.valid_no_mod11 > 0, 'every status occurs');
+    t.same((await finishRun(db, key)).cpr, want);
+  },
+);
+
 t.test('invariant 2: the key must be a constant of the query, never null or empty', async (t) => {
   const db = await connect(t);
   await t.rejects(
     db.run(`SELECT klarsyn_pseudonym(CAST(v AS BLOB), 'tag', true, v) FROM (VALUES ('a'), ('b')) t(v)`),
     /must be non-null constants/,
   );
+  for (const [tag, mode] of [
+    ['v', 'true'],
+    ["'tag'", "v = 'a'"],
+  ]) {
+    await t.rejects(
+      db.run(`SELECT klarsyn_pseudonym('\\x01'::BLOB, ${tag}, ${mode}, v) FROM (VALUES ('a'), ('b')) t(v)`),
+      /must be non-null constants/,
+      `tag ${tag}, mode ${mode}`,
+    );
+  }
   await t.rejects(db.run(`SELECT klarsyn_pseudonym(NULL, 'tag', true, '0707614285')`), /non-null constants/);
   await t.rejects(db.run(`SELECT klarsyn_pseudonym(''::BLOB, 'tag', true, '0707614285')`), /empty key/);
 });

@@ -24,19 +24,19 @@ static int birth_year(int yy, int seventh) {
 	return yy <= 57 ? 2000 + yy : 1800 + yy;
 }
 
-static int days_in_month(int year, int month) {
-	if (month == 2) return ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0) ? 29 : 28;
-	return (month == 4 || month == 6 || month == 9 || month == 11) ? 30 : 31;
-}
+static int is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
 
 enum cpr_status cpr_status_of_digits(const uint8_t digits[10]) {
+	static const uint8_t days_in_month[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	static const int weights[10] = {4, 3, 2, 7, 6, 5, 4, 3, 2, 1};
-	int d[10];
-	for (int i = 0; i < 10; i++) d[i] = digits[i] - '0';
+	int d[10], sum = 0;
+	for (int i = 0; i < 10; i++) {
+		d[i] = digits[i] - '0';
+		sum += d[i] * weights[i];
+	}
 	int day = d[0] * 10 + d[1], month = d[2] * 10 + d[3];
-	int year = birth_year(d[4] * 10 + d[5], d[6]);
-	if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return CPR_INVALID;
-	int sum = 0;
-	for (int i = 0; i < 10; i++) sum += d[i] * weights[i];
+	if (month < 1 || month > 12 || day < 1 || day > days_in_month[month]) return CPR_INVALID;
+	/* Only 29 February needs the century (the year's digits alone cannot tell 1900 from 2000). */
+	if (month == 2 && day == 29 && !is_leap(birth_year(d[4] * 10 + d[5], d[6]))) return CPR_INVALID;
 	return sum % 11 == 0 ? CPR_VALID : CPR_VALID_NO_MOD11;
 }

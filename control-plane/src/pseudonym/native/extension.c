@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "duckdb_extension.h"
 #include "hmac_sha256.h"
@@ -42,7 +45,7 @@ typedef struct {
 	int cpr;
 } run_id;
 
-static const char *string_data(duckdb_string_t *s) {
+static const char *string_data(const duckdb_string_t *s) {
 	return s->value.inlined.length <= 12 ? s->value.inlined.inlined : s->value.pointer.ptr;
 }
 
@@ -53,10 +56,33 @@ static int same_string(const duckdb_string_t *a, const duckdb_string_t *b) {
 	memcpy(&a_head, a, 8);
 	memcpy(&b_head, b, 8);
 	if (a_head != b_head) return 0;
-	if (a->value.inlined.length > 12) return memcmp(a->value.pointer.ptr, b->value.pointer.ptr, a->value.inlined.length) == 0;
 	memcpy(&a_tail, (const char *)a + 8, 8);
 	memcpy(&b_tail, (const char *)b + 8, 8);
-	return a_tail == b_tail;
+	/* Equal tails are equal inlined bytes, or for a long string the same pointer. */
+	if (a_tail == b_tail) return 1;
+	return a->value.inlined.length > 12 &&
+	       memcmp(a->value.pointer.ptr, b->value.pointer.ptr, a->value.inlined.length) == 0;
+}
+
+/* The pseudonym as 32 lower-case hex digits. */
+static void hex_encode(const uint8_t pseudonym[PSEUDONYM_BYTES], char text[2 * PSEUDONYM_BYTES]) {
+#ifdef __SSE2__
+	const __m128i bytes = _mm_loadu_si128((const __m128i *)pseudonym), low_nibble = _mm_set1_epi8(0x0f);
+	const __m128i high = _mm_and_si128(_mm_srli_epi16(bytes, 4), low_nibble), low = _mm_and_si128(bytes, low_nibble);
+	const __m128i halves[2] = {_mm_unpacklo_epi8(high, low), _mm_unpackhi_epi8(high, low)};
+	for (int h = 0; h < 2; h++) {
+		/* '0' + n, and 'a' - '0' - 10 more for n above 9. */
+		const __m128i letters = _mm_and_si128(_mm_cmpgt_epi8(halves[h], _mm_set1_epi8(9)), _mm_set1_epi8('a' - '0' - 10));
+		_mm_storeu_si128((__m128i *)(text + 16 * h),
+		                 _mm_add_epi8(_mm_add_epi8(halves[h], _mm_set1_epi8('0')), letters));
+	}
+#else
+	static const char digits[] = "0123456789abcdef";
+	for (int b = 0; b < PSEUDONYM_BYTES; b++) {
+		text[2 * b] = digits[pseudonym[b] >> 4];
+		text[2 * b + 1] = digits[pseudonym[b] & 15];
+	}
+#endif
 }
 
 static run_id run_of(duckdb_data_chunk input) {
@@ -68,28 +94,38 @@ static run_id run_of(duckdb_data_chunk input) {
 	return id;
 }
 
+/* 1 when none of the first `rows` rows is null. */
+static int no_nulls(const uint64_t *validity, idx_t rows) {
+	if (!validity) return 1;
+	for (idx_t w = 0; w < rows / 64; w++)
+		if (validity[w] != ~0ULL) return 0;
+	return rows % 64 == 0 || (validity[rows / 64] | ~0ULL << (rows % 64)) == ~0ULL;
+}
+
+/* 1 when every row holds row 0's string. A constant argument reaches us flattened, every row the
+ * same 16 bytes, which the first loop sees without a branch per row. */
+static int all_same_string(const duckdb_string_t *s, idx_t rows) {
+	uint64_t first[2], difference = 0;
+	memcpy(first, &s[0], sizeof first);
+	for (idx_t i = 1; i < rows; i++) {
+		uint64_t row[2];
+		memcpy(row, &s[i], sizeof row);
+		difference |= (row[0] ^ first[0]) | (row[1] ^ first[1]);
+	}
+	for (idx_t i = 1; difference && i < rows; i++)
+		if (!same_string(&s[i], &s[0])) return 0;
+	return 1;
+}
+
 /* The key, tag and mode must be the query's constants: every row must carry row 0's. */
 static int run_is_constant(duckdb_data_chunk input, idx_t rows) {
-	for (idx_t c = 0; c < 3; c++) {
-		duckdb_vector vector = duckdb_data_chunk_get_vector(input, c);
-		uint64_t *validity = duckdb_vector_get_validity(vector);
-		if (validity)
-			for (idx_t i = 0; i < rows; i++)
-				if (!duckdb_validity_row_is_valid(validity, i)) return 0;
-		if (c == 2) {
-			bool *cpr = duckdb_vector_get_data(vector);
-			for (idx_t i = 1; i < rows; i++)
-				if (cpr[i] != cpr[0]) return 0;
-			continue;
-		}
-		duckdb_string_t *s = duckdb_vector_get_data(vector);
-		for (idx_t i = 1; i < rows; i++) {
-			if (s[i].value.inlined.length != s[0].value.inlined.length) return 0;
-			if (s[i].value.inlined.length > 12 && s[i].value.pointer.ptr == s[0].value.pointer.ptr) continue;
-			if (memcmp(string_data(&s[i]), string_data(&s[0]), s[0].value.inlined.length) != 0) return 0;
-		}
-	}
-	return 1;
+	for (idx_t c = 0; c < 3; c++)
+		if (!no_nulls(duckdb_vector_get_validity(duckdb_data_chunk_get_vector(input, c)), rows)) return 0;
+	const bool *cpr = duckdb_vector_get_data(duckdb_data_chunk_get_vector(input, 2));
+	int different_mode = 0;
+	for (idx_t i = 1; i < rows; i++) different_mode |= cpr[i] != cpr[0];
+	return !different_mode && all_same_string(duckdb_vector_get_data(duckdb_data_chunk_get_vector(input, 0)), rows) &&
+	       all_same_string(duckdb_vector_get_data(duckdb_data_chunk_get_vector(input, 1)), rows);
 }
 
 /* The rows of a call, or 0 (with the query's error set) when its key, tag and mode are not constants. */
@@ -143,60 +179,54 @@ static void pseudonymise(duckdb_function_info info, duckdb_data_chunk input, duc
 		return;
 	}
 	duckdb_vector values = duckdb_data_chunk_get_vector(input, 3);
-	duckdb_string_t *strings = duckdb_vector_get_data(values);
-	uint64_t *validity = duckdb_vector_get_validity(values);
+	const duckdb_string_t *strings = duckdb_vector_get_data(values);
+	const uint64_t *validity = duckdb_vector_get_validity(values);
+	/* The call's rows with a value unlike the row before: their values, and their pseudonyms. */
+	void *scratch = malloc(rows * (sizeof(idx_t) + sizeof(const uint8_t *) + sizeof(size_t) + PSEUDONYM_BYTES));
+	if (!scratch) {
+		duckdb_scalar_function_set_error(info, OUT_OF_MEMORY);
+		return;
+	}
+	idx_t *new_rows = scratch;
+	const uint8_t **distinct = (const uint8_t **)(new_rows + rows);
+	size_t *lengths = (size_t *)(distinct + rows);
+	uint8_t(*pseudonyms)[PSEUDONYM_BYTES] = (void *)(lengths + rows);
 	/* Registers often keep a person's rows together: a row equal to the row before takes its
 	 * pseudonym as it is (the output string points into the vector's own heap, so sharing is safe). */
-	const uint8_t **distinct = malloc(rows * sizeof *distinct);
-	size_t *lengths = malloc(rows * sizeof *lengths);
-	uint8_t(*pseudonyms)[PSEUDONYM_BYTES] = malloc(rows * PSEUDONYM_BYTES);
-	enum { ROW_NULL, ROW_NEW, ROW_REPEAT } *kind = malloc(rows * sizeof *kind);
-	int result = distinct && lengths && pseudonyms && kind ? 0 : -2;
 	size_t count = 0;
-	for (idx_t i = 0; result == 0 && i < rows; i++) {
-		size_t length = strings[i].value.inlined.length;
-		const char *data = string_data(&strings[i]);
+	for (idx_t i = 0, previous_valid = 0; i < rows; i++) {
 		if (validity && !((validity[i / 64] >> (i % 64)) & 1)) {
-			kind[i] = ROW_NULL;
-		} else if (i > 0 && kind[i - 1] != ROW_NULL && same_string(&strings[i], &strings[i - 1])) {
-			kind[i] = ROW_REPEAT;
-		} else {
-			kind[i] = ROW_NEW;
-			distinct[count] = (const uint8_t *)data;
-			lengths[count++] = length;
+			previous_valid = 0;
+			continue;
 		}
+		if (!previous_valid || !same_string(&strings[i], &strings[i - 1])) {
+			new_rows[count] = i;
+			distinct[count] = (const uint8_t *)string_data(&strings[i]);
+			lengths[count++] = strings[i].value.inlined.length;
+		}
+		previous_valid = 1;
 	}
-	if (result == 0) result = pseudonym_run_pseudonymise(run, distinct, lengths, count, pseudonyms);
-	if (result == 0) {
+	int result = pseudonym_run_pseudonymise(run, distinct, lengths, count, pseudonyms);
+	if (result == RUN_OK) {
 		duckdb_string_t *out = duckdb_vector_get_data(output);
-		uint64_t *out_validity = NULL;
-		static const char hex[] = "0123456789abcdef";
-		size_t next = 0;
-		for (idx_t i = 0; i < rows; i++) {
-			if (kind[i] == ROW_REPEAT) {
-				out[i] = out[i - 1];
-			} else if (kind[i] == ROW_NULL) {
-				if (!out_validity) {
-					duckdb_vector_ensure_validity_writable(output);
-					out_validity = duckdb_vector_get_validity(output);
-				}
-				duckdb_validity_set_row_invalid(out_validity, i);
-			} else {
-				const uint8_t *pseudonym = pseudonyms[next++];
+		duckdb_string_t previous = {0};
+		for (idx_t i = 0, next = 0; i < rows; i++) {
+			if (next < count && new_rows[next] == i) {
 				char text[2 * PSEUDONYM_BYTES];
-				for (int b = 0; b < PSEUDONYM_BYTES; b++) {
-					text[2 * b] = hex[pseudonym[b] >> 4];
-					text[2 * b + 1] = hex[pseudonym[b] & 15];
-				}
+				hex_encode(pseudonyms[next++], text);
 				duckdb_vector_assign_string_element_len(output, i, text, sizeof text);
+				previous = out[i];
+			} else {
+				/* A repeat, or a null row (its string is never read). */
+				out[i] = previous;
 			}
 		}
+		if (validity) {
+			duckdb_vector_ensure_validity_writable(output);
+			memcpy(duckdb_vector_get_validity(output), validity, (rows + 63) / 64 * sizeof *validity);
+		}
 	}
-	if (pseudonyms) explicit_bzero(pseudonyms, rows * PSEUDONYM_BYTES);
-	free(distinct);
-	free(lengths);
-	free(pseudonyms);
-	free(kind);
+	free(scratch);
 	if (result != RUN_OK) duckdb_scalar_function_set_error(info, OUT_OF_MEMORY);
 }
 
