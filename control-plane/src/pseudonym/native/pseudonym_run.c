@@ -276,51 +276,67 @@ typedef struct {
 /* Where top bucket b starts in a block's records. */
 static size_t bucket_start(const record_block *block, size_t b) { return b ? block->bucket_ends[b - 1] : 0; }
 
-/* Gathers the part's top buckets from every block, then sorts each by prefix and checks every
- * group of records sharing a prefix. The blocks are read one after the other (each holds only a
- * couple of records per bucket, so reading them bucket by bucket would miss the cache on every
- * block, for every bucket). */
+/* Sorts one top bucket's records by prefix into `sorted` and checks every group sharing a prefix. */
+static int check_bucket(const pseudonym_run *run, const record *bucket, size_t n, record *sorted, size_t *next,
+                        pseudonym_stats *stats) {
+	sort_into_buckets(bucket, n, sorted, 64 - TOP_BITS - NEXT_BITS, NEXT_BITS, next);
+	for (size_t r = 1; r < n; r++) {
+		record moved = sorted[r];
+		size_t j = r;
+		for (; j > 0 && sorted[j - 1].prefix > moved.prefix; j--) sorted[j] = sorted[j - 1];
+		sorted[j] = moved;
+	}
+	int result = RUN_OK;
+	for (size_t r = 0, j; result == RUN_OK && r < n; r = j) {
+		for (j = r + 1; j < n && sorted[j].prefix == sorted[r].prefix;) j++;
+		result = check_prefix(run, sorted + r, j - r, stats);
+	}
+	return result;
+}
+
+/* Checks the part's top buckets, GATHERED_BUCKETS at a time: their records are gathered from every
+ * block, the blocks read one after the other (each holds only a couple of records per bucket, so
+ * reading them bucket by bucket would miss the cache on every block, for every bucket), and a few
+ * buckets at a time keep the copy small. */
+enum { GATHERED_BUCKETS = 16 };
 static void *check_part(void *arg) {
 	finish_part *part = arg;
 	const pseudonym_run *run = part->run;
-	const size_t first = part->first_bucket, buckets = part->end_bucket - part->first_bucket;
-	/* Bucket first + i is gathered at [starts[i], starts[i + 1]). */
-	size_t starts[TOP_BUCKETS + 1] = {0}, at[TOP_BUCKETS];
+	size_t sizes[TOP_BUCKETS] = {0};
 	for (size_t k = 0; k < run->block_count; k++)
-		for (size_t i = 0; i < buckets; i++)
-			starts[i + 1] += run->blocks[k]->bucket_ends[first + i] - bucket_start(run->blocks[k], first + i);
-	size_t largest = 0;
-	for (size_t i = 0; i < buckets; i++) {
-		if (starts[i + 1] > largest) largest = starts[i + 1];
-		starts[i + 1] += starts[i];
-		at[i] = starts[i];
+		for (size_t b = part->first_bucket; b < part->end_bucket; b++)
+			sizes[b] += run->blocks[k]->bucket_ends[b] - bucket_start(run->blocks[k], b);
+	size_t largest = 0, largest_group = 0;
+	for (size_t b = part->first_bucket; b < part->end_bucket; b += GATHERED_BUCKETS) {
+		size_t group = 0;
+		for (size_t i = b; i < b + GATHERED_BUCKETS && i < part->end_bucket; i++) {
+			group += sizes[i];
+			if (sizes[i] > largest) largest = sizes[i];
+		}
+		if (group > largest_group) largest_group = group;
 	}
-	const size_t total = starts[buckets];
-	record *gathered = malloc((total ? total : 1) * sizeof *gathered);
+	record *gathered = malloc((largest_group ? largest_group : 1) * sizeof *gathered);
 	record *sorted = malloc((largest ? largest : 1) * sizeof *sorted);
 	size_t *next = malloc(NEXT_BUCKETS * sizeof *next);
 	if (!gathered || !sorted || !next) part->result = RUN_OUT_OF_MEMORY;
-	for (size_t k = 0; part->result == RUN_OK && k < run->block_count; k++) {
-		const record_block *block = run->blocks[k];
-		const size_t end = block->bucket_ends[first + buckets - 1];
-		for (size_t r = bucket_start(block, first); r < end; r++)
-			gathered[at[(block->records[r].prefix >> (64 - TOP_BITS)) - first]++] = block->records[r];
-	}
-	for (size_t i = 0; part->result == RUN_OK && i < buckets; i++) {
-		const size_t n = starts[i + 1] - starts[i];
-		sort_into_buckets(gathered + starts[i], n, sorted, 64 - TOP_BITS - NEXT_BITS, NEXT_BITS, next);
-		for (size_t r = 1; r < n; r++) {
-			record moved = sorted[r];
-			size_t j = r;
-			for (; j > 0 && sorted[j - 1].prefix > moved.prefix; j--) sorted[j] = sorted[j - 1];
-			sorted[j] = moved;
+	for (size_t first = part->first_bucket; part->result == RUN_OK && first < part->end_bucket;
+	     first += GATHERED_BUCKETS) {
+		const size_t end = first + GATHERED_BUCKETS < part->end_bucket ? first + GATHERED_BUCKETS : part->end_bucket;
+		/* Bucket b is gathered from starts[b - first] on. */
+		size_t starts[GATHERED_BUCKETS + 1] = {0}, at[GATHERED_BUCKETS];
+		for (size_t b = first; b < end; b++) {
+			at[b - first] = starts[b - first];
+			starts[b - first + 1] = starts[b - first] + sizes[b];
 		}
-		for (size_t r = 0, j; part->result == RUN_OK && r < n; r = j) {
-			for (j = r + 1; j < n && sorted[j].prefix == sorted[r].prefix;) j++;
-			part->result = check_prefix(run, sorted + r, j - r, &part->stats);
+		for (size_t k = 0; k < run->block_count; k++) {
+			const record_block *block = run->blocks[k];
+			for (size_t r = bucket_start(block, first); r < block->bucket_ends[end - 1]; r++)
+				gathered[at[(block->records[r].prefix >> (64 - TOP_BITS)) - first]++] = block->records[r];
 		}
+		for (size_t b = first; part->result == RUN_OK && b < end; b++)
+			part->result = check_bucket(run, gathered + starts[b - first], sizes[b], sorted, next, &part->stats);
 	}
-	if (gathered) explicit_bzero(gathered, total * sizeof *gathered);
+	if (gathered) explicit_bzero(gathered, largest_group * sizeof *gathered);
 	if (sorted) explicit_bzero(sorted, largest * sizeof *sorted);
 	free(gathered);
 	free(sorted);
