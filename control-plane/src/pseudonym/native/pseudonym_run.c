@@ -29,21 +29,35 @@ typedef struct {
 	uint64_t value;
 } record;
 
-/* The end-of-run check sorts all records by prefix: eight bits into buckets (done per call, on
+/* The end-of-run check sorts all records by prefix: eight bits into buckets (done per batch, on
  * DuckDB's threads), then each bucket by twelve more and insertion sort of the few left together
  * (prefixes are HMAC output, so spread evenly). */
 enum { TOP_BITS = 8, NEXT_BITS = 12, TOP_BUCKETS = 1 << TOP_BITS, NEXT_BUCKETS = 1 << NEXT_BITS, MAX_PARTS = 8 };
 
-/* One call's records, in top buckets (bucket b ends at bucket_ends[b]), and the bytes of its
- * values that are not CPR numbers. A call writes its own block without a lock; the run only
- * collects the blocks. */
+/* Records sorted into top buckets (bucket b ends at bucket_ends[b]). */
 typedef struct {
 	size_t count;
-	size_t text_size;
-	uint8_t *text;
 	size_t bucket_ends[TOP_BUCKETS];
 	record records[];
 } record_block;
+
+/* Records as calls append them. A call takes a batch no other call holds and fills it without a
+ * lock; a full batch becomes a block. So blocks are few and large, and the end-of-run check reads
+ * each bucket as a few long stretches. */
+enum { BATCH_RECORDS = 1 << 15 };
+typedef struct record_batch {
+	struct record_batch *next;
+	size_t count;
+	size_t capacity;
+	record records[];
+} record_batch;
+
+/* The bytes of values that are not CPR numbers, which their records point to. */
+typedef struct text_chunk {
+	struct text_chunk *next;
+	size_t size;
+	uint8_t bytes[];
+} text_chunk;
 
 /* Counting sort of `n` records by `bits` bits of their prefix from bit `shift` on, into `to`;
  * afterwards bucket b ends at ends[b] (2^bits entries). */
@@ -69,6 +83,9 @@ struct pseudonym_run {
 	record_block **blocks;
 	size_t block_count;
 	size_t blocks_size;
+	/* Batches no call holds (all of them once the query has ended), and every text chunk. */
+	record_batch *free_batches;
+	text_chunk *texts;
 };
 
 void pseudonym_run_key_fingerprint(const uint8_t *key, size_t key_length, uint8_t out[PSEUDONYM_RUN_FINGERPRINT]) {
@@ -108,10 +125,64 @@ static uint64_t digits_value(const uint8_t digits[10]) {
 
 static void free_block(record_block *block) {
 	if (!block) return;
-	if (block->text) explicit_bzero(block->text, block->text_size);
-	free(block->text);
 	explicit_bzero(block->records, block->count * sizeof(record));
 	free(block);
+}
+
+/* Sorts the batch's records into a new block kept by the run, and empties the batch. */
+static int flush_batch(pseudonym_run *run, record_batch *batch) {
+	if (batch->count == 0) return RUN_OK;
+	record_block *block = malloc(sizeof *block + batch->count * sizeof(record));
+	if (!block) return RUN_OUT_OF_MEMORY;
+	block->count = batch->count;
+	sort_into_buckets(batch->records, batch->count, block->records, 64 - TOP_BITS, TOP_BITS, block->bucket_ends);
+	explicit_bzero(batch->records, batch->count * sizeof(record));
+	batch->count = 0;
+	int result = RUN_OK;
+	pthread_mutex_lock(&run->lock);
+	if (run->block_count == run->blocks_size) {
+		size_t size = run->blocks_size ? run->blocks_size * 2 : 64;
+		record_block **blocks = realloc(run->blocks, size * sizeof *blocks);
+		if (blocks) {
+			run->blocks = blocks;
+			run->blocks_size = size;
+		}
+	}
+	if (run->block_count < run->blocks_size) run->blocks[run->block_count++] = block;
+	else result = RUN_OUT_OF_MEMORY;
+	pthread_mutex_unlock(&run->lock);
+	if (result != RUN_OK) free_block(block);
+	return result;
+}
+
+static void give_back_batch(pseudonym_run *run, record_batch *batch) {
+	pthread_mutex_lock(&run->lock);
+	batch->next = run->free_batches;
+	run->free_batches = batch;
+	pthread_mutex_unlock(&run->lock);
+}
+
+/* A batch with room for `count` more records, held by the caller until it gives it back; NULL when
+ * out of memory. */
+static record_batch *take_batch(pseudonym_run *run, size_t count) {
+	pthread_mutex_lock(&run->lock);
+	record_batch *batch = run->free_batches;
+	if (batch) run->free_batches = batch->next;
+	pthread_mutex_unlock(&run->lock);
+	if (batch && batch->capacity - batch->count < count && flush_batch(run, batch) != RUN_OK) {
+		give_back_batch(run, batch);
+		return NULL;
+	}
+	if (batch && batch->capacity >= count) return batch;
+	size_t capacity = count > BATCH_RECORDS ? count : BATCH_RECORDS;
+	record_batch *grown = realloc(batch, sizeof *grown + capacity * sizeof(record));
+	if (!grown) {
+		if (batch) give_back_batch(run, batch);
+		return NULL;
+	}
+	if (!batch) grown->count = 0;
+	grown->capacity = capacity;
+	return grown;
 }
 
 /* A value as it is hashed: a CPR number's ten digits (kept in `digits`), anything else as it is. */
@@ -147,66 +218,59 @@ static void hash_all(const pseudonym_run *run, const hashed_value *values, size_
 	for (size_t i = 0; i < count; i++) WEAKEN(out[i]);
 }
 
+/* Keeps the bytes of the call's text values (those whose record is IN_TEXT) for the run and points
+ * their records at them. */
+static int keep_texts(pseudonym_run *run, const uint8_t *const *values, const size_t *lengths, record *records,
+                      size_t count) {
+	size_t size = 0;
+	for (size_t i = 0; i < count; i++)
+		if (records[i].value & IN_TEXT) size += 4 + lengths[i];
+	if (size == 0) return RUN_OK;
+	text_chunk *chunk = malloc(sizeof *chunk + size);
+	if (!chunk) return RUN_OUT_OF_MEMORY;
+	chunk->size = size;
+	uint8_t *at = chunk->bytes;
+	for (size_t i = 0; i < count; i++) {
+		if (!(records[i].value & IN_TEXT)) continue;
+		uint32_t length = (uint32_t)lengths[i];
+		memcpy(at, &length, 4);
+		memcpy(at + 4, values[i], length);
+		records[i].value = IN_TEXT | (uint64_t)(uintptr_t)at;
+		at += 4 + length;
+	}
+	pthread_mutex_lock(&run->lock);
+	chunk->next = run->texts;
+	run->texts = chunk;
+	pthread_mutex_unlock(&run->lock);
+	return RUN_OK;
+}
+
 int pseudonym_run_pseudonymise(pseudonym_run *run, const uint8_t *const *values, const size_t *lengths, size_t count,
                                uint8_t (*out)[PSEUDONYM_BYTES]) {
-	record_block *block = malloc(sizeof *block + count * sizeof(record));
-	record *arrived = malloc((count ? count : 1) * sizeof *arrived);
 	hashed_value *hashed = malloc((count ? count : 1) * sizeof *hashed);
-	if (!block || !arrived || !hashed) {
-		free(block);
-		free(arrived);
+	record_batch *batch = hashed ? take_batch(run, count) : NULL;
+	if (!batch) {
 		free(hashed);
 		return RUN_OUT_OF_MEMORY;
 	}
-	block->count = count;
-	block->text_size = 0;
-	block->text = NULL;
+	record *records = batch->records + batch->count;
 	for (size_t i = 0; i < count; i++) {
 		hashed_value *h = &hashed[i];
 		int shaped = run->cpr && cpr_normalise(values[i], lengths[i], h->digits);
 		h->bytes = shaped ? h->digits : values[i];
 		h->length = shaped ? 10 : lengths[i];
-		/* A text value's address is set below, once its bytes have a place. */
-		arrived[i].value =
+		/* A text value's address is set by keep_texts, once its bytes have a place. */
+		records[i].value =
 		    shaped ? digits_value(h->digits) | (uint64_t)cpr_status_of_digits(h->digits) << STATUS_SHIFT : IN_TEXT;
-		if (!shaped) block->text_size += 4 + lengths[i];
 	}
 	hash_all(run, hashed, count, out);
-	for (size_t i = 0; i < count; i++) memcpy(&arrived[i].prefix, out[i], 8);
 	explicit_bzero(hashed, count * sizeof *hashed);
 	free(hashed);
-	int result = RUN_OK;
-	if (block->text_size > 0) {
-		block->text = malloc(block->text_size);
-		if (!block->text) result = RUN_OUT_OF_MEMORY;
-		uint8_t *at = block->text;
-		for (size_t i = 0; result == RUN_OK && i < count; i++) {
-			if (!(arrived[i].value & IN_TEXT)) continue;
-			uint32_t length = (uint32_t)lengths[i];
-			memcpy(at, &length, 4);
-			memcpy(at + 4, values[i], length);
-			arrived[i].value = IN_TEXT | (uint64_t)(uintptr_t)at;
-			at += 4 + length;
-		}
-	}
-	sort_into_buckets(arrived, count, block->records, 64 - TOP_BITS, TOP_BITS, block->bucket_ends);
-	explicit_bzero(arrived, count * sizeof *arrived);
-	free(arrived);
-	if (result == RUN_OK) {
-		pthread_mutex_lock(&run->lock);
-		if (run->block_count == run->blocks_size) {
-			size_t size = run->blocks_size ? run->blocks_size * 2 : 64;
-			record_block **blocks = realloc(run->blocks, size * sizeof *blocks);
-			if (blocks) {
-				run->blocks = blocks;
-				run->blocks_size = size;
-			}
-		}
-		if (run->block_count < run->blocks_size) run->blocks[run->block_count++] = block;
-		else result = RUN_OUT_OF_MEMORY;
-		pthread_mutex_unlock(&run->lock);
-	}
-	if (result != RUN_OK) free_block(block);
+	for (size_t i = 0; i < count; i++) memcpy(&records[i].prefix, out[i], 8);
+	int result = keep_texts(run, values, lengths, records, count);
+	if (result == RUN_OK) batch->count += count;
+	else explicit_bzero(records, count * sizeof *records);
+	give_back_batch(run, batch);
 	return result;
 }
 
@@ -294,49 +358,33 @@ static int check_bucket(const pseudonym_run *run, const record *bucket, size_t n
 	return result;
 }
 
-/* Checks the part's top buckets, GATHERED_BUCKETS at a time: their records are gathered from every
- * block, the blocks read one after the other (each holds only a couple of records per bucket, so
- * reading them bucket by bucket would miss the cache on every block, for every bucket), and a few
- * buckets at a time keep the copy small. */
-enum { GATHERED_BUCKETS = 16 };
+/* Gathers each of the part's top buckets from every block (blocks are few and large, so each
+ * bucket comes in a few long stretches), then sorts and checks it. */
 static void *check_part(void *arg) {
 	finish_part *part = arg;
 	const pseudonym_run *run = part->run;
-	size_t sizes[TOP_BUCKETS] = {0};
-	for (size_t k = 0; k < run->block_count; k++)
-		for (size_t b = part->first_bucket; b < part->end_bucket; b++)
-			sizes[b] += run->blocks[k]->bucket_ends[b] - bucket_start(run->blocks[k], b);
-	size_t largest = 0, largest_group = 0;
-	for (size_t b = part->first_bucket; b < part->end_bucket; b += GATHERED_BUCKETS) {
-		size_t group = 0;
-		for (size_t i = b; i < b + GATHERED_BUCKETS && i < part->end_bucket; i++) {
-			group += sizes[i];
-			if (sizes[i] > largest) largest = sizes[i];
-		}
-		if (group > largest_group) largest_group = group;
+	size_t largest = 0;
+	for (size_t b = part->first_bucket; b < part->end_bucket; b++) {
+		size_t n = 0;
+		for (size_t k = 0; k < run->block_count; k++)
+			n += run->blocks[k]->bucket_ends[b] - bucket_start(run->blocks[k], b);
+		if (n > largest) largest = n;
 	}
-	record *gathered = malloc((largest_group ? largest_group : 1) * sizeof *gathered);
+	record *gathered = malloc((largest ? largest : 1) * sizeof *gathered);
 	record *sorted = malloc((largest ? largest : 1) * sizeof *sorted);
 	size_t *next = malloc(NEXT_BUCKETS * sizeof *next);
 	if (!gathered || !sorted || !next) part->result = RUN_OUT_OF_MEMORY;
-	for (size_t first = part->first_bucket; part->result == RUN_OK && first < part->end_bucket;
-	     first += GATHERED_BUCKETS) {
-		const size_t end = first + GATHERED_BUCKETS < part->end_bucket ? first + GATHERED_BUCKETS : part->end_bucket;
-		/* Bucket b is gathered from starts[b - first] on. */
-		size_t starts[GATHERED_BUCKETS + 1] = {0}, at[GATHERED_BUCKETS];
-		for (size_t b = first; b < end; b++) {
-			at[b - first] = starts[b - first];
-			starts[b - first + 1] = starts[b - first] + sizes[b];
-		}
+	for (size_t b = part->first_bucket; part->result == RUN_OK && b < part->end_bucket; b++) {
+		size_t n = 0;
 		for (size_t k = 0; k < run->block_count; k++) {
 			const record_block *block = run->blocks[k];
-			for (size_t r = bucket_start(block, first); r < block->bucket_ends[end - 1]; r++)
-				gathered[at[(block->records[r].prefix >> (64 - TOP_BITS)) - first]++] = block->records[r];
+			const size_t from = bucket_start(block, b);
+			memcpy(gathered + n, block->records + from, (block->bucket_ends[b] - from) * sizeof(record));
+			n += block->bucket_ends[b] - from;
 		}
-		for (size_t b = first; part->result == RUN_OK && b < end; b++)
-			part->result = check_bucket(run, gathered + starts[b - first], sizes[b], sorted, next, &part->stats);
+		part->result = check_bucket(run, gathered, n, sorted, next, &part->stats);
 	}
-	if (gathered) explicit_bzero(gathered, largest_group * sizeof *gathered);
+	if (gathered) explicit_bzero(gathered, largest * sizeof *gathered);
 	if (sorted) explicit_bzero(sorted, largest * sizeof *sorted);
 	free(gathered);
 	free(sorted);
@@ -346,6 +394,9 @@ static void *check_part(void *arg) {
 
 int pseudonym_run_finish(pseudonym_run *run, pseudonym_stats *stats) {
 	memset(stats, 0, sizeof *stats);
+	/* The query has ended, so no call holds a batch: what they hold becomes the last blocks. */
+	for (record_batch *batch = run->free_batches; batch; batch = batch->next)
+		if (flush_batch(run, batch) != RUN_OK) return RUN_OUT_OF_MEMORY;
 	pthread_mutex_lock(&run->lock);
 	size_t n = 0;
 	for (size_t k = 0; k < run->block_count; k++) n += run->blocks[k]->count;
@@ -376,6 +427,18 @@ void pseudonym_run_destroy(pseudonym_run *run) {
 	if (!run) return;
 	for (size_t b = 0; b < run->block_count; b++) free_block(run->blocks[b]);
 	free(run->blocks);
+	while (run->free_batches) {
+		record_batch *batch = run->free_batches;
+		run->free_batches = batch->next;
+		explicit_bzero(batch->records, batch->count * sizeof(record));
+		free(batch);
+	}
+	while (run->texts) {
+		text_chunk *chunk = run->texts;
+		run->texts = chunk->next;
+		explicit_bzero(chunk->bytes, chunk->size);
+		free(chunk);
+	}
 	pthread_mutex_destroy(&run->lock);
 	explicit_bzero(run, sizeof *run);
 	free(run);
