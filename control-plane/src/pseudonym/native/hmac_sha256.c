@@ -57,7 +57,7 @@ static void compress_portable(uint32_t state[8], const uint8_t *block) {
 #if defined(__x86_64__)
 /* The SHA extensions keep the state as ABEF/CDGH halves and take four message words per step.
  * LANES independent blocks go through together: each round instruction waits on the one before
- * it, and a second block's rounds fill those waits. */
+ * it, and the other blocks' rounds fill those waits. */
 #define SHA_NI_COMPRESS(name, LANES)                                                                              \
 	__attribute__((target("sha,sse4.1"))) static void name(uint32_t *const state[LANES],                    \
 	                                                        const uint8_t *const block[LANES]) {            \
@@ -93,37 +93,38 @@ static void compress_portable(uint32_t state[8], const uint8_t *block) {
 	}
 
 SHA_NI_COMPRESS(compress_sha_ni_lanes1, 1)
-SHA_NI_COMPRESS(compress_sha_ni_lanes2, 2)
+SHA_NI_COMPRESS(compress_sha_ni_lanes4, HMAC_SHORT_LANES)
 
 static void compress_sha_ni(uint32_t state[8], const uint8_t *block) {
 	compress_sha_ni_lanes1((uint32_t *const[]){state}, (const uint8_t *const[]){block});
 }
 #endif
 
-static void compress_pair_portable(uint32_t *const state[2], const uint8_t *const block[2]) {
-	compress_portable(state[0], block[0]);
-	compress_portable(state[1], block[1]);
+static void compress_lanes_portable(uint32_t *const state[HMAC_SHORT_LANES],
+                                    const uint8_t *const block[HMAC_SHORT_LANES]) {
+	for (int l = 0; l < HMAC_SHORT_LANES; l++) compress_portable(state[l], block[l]);
 }
 
 typedef void (*compress_function)(uint32_t state[8], const uint8_t *block);
 
-typedef void (*compress_pair_function)(uint32_t *const state[2], const uint8_t *const block[2]);
+typedef void (*compress_lanes_function)(uint32_t *const state[HMAC_SHORT_LANES],
+                                        const uint8_t *const block[HMAC_SHORT_LANES]);
 
 /* Chosen again at each load of the extension; several databases may be hashing meanwhile. */
 static compress_function chosen = compress_portable;
-static compress_pair_function chosen_pair = compress_pair_portable;
+static compress_lanes_function chosen_lanes = compress_lanes_portable;
 
 static inline void compress(uint32_t state[8], const uint8_t *block) {
 	__atomic_load_n(&chosen, __ATOMIC_RELAXED)(state, block);
 }
 
-static inline void compress_pair(uint32_t *const state[2], const uint8_t *const block[2]) {
-	__atomic_load_n(&chosen_pair, __ATOMIC_RELAXED)(state, block);
+static inline void compress_lanes(uint32_t *const state[HMAC_SHORT_LANES], const uint8_t *const block[HMAC_SHORT_LANES]) {
+	__atomic_load_n(&chosen_lanes, __ATOMIC_RELAXED)(state, block);
 }
 
 void sha256_select(int portable) {
 	compress_function choice = compress_portable;
-	compress_pair_function pair = compress_pair_portable;
+	compress_lanes_function lanes = compress_lanes_portable;
 #if defined(__x86_64__)
 	__builtin_cpu_init();
 	unsigned int eax, ebx, ecx, edx;
@@ -131,13 +132,13 @@ void sha256_select(int portable) {
 	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(7), "c"(0));
 	if (!portable && ((ebx >> 29) & 1) && __builtin_cpu_supports("sse4.1")) {
 		choice = compress_sha_ni;
-		pair = compress_sha_ni_lanes2;
+		lanes = compress_sha_ni_lanes4;
 	}
 #else
 	(void)portable;
 #endif
 	__atomic_store_n(&chosen, choice, __ATOMIC_RELAXED);
-	__atomic_store_n(&chosen_pair, pair, __ATOMIC_RELAXED);
+	__atomic_store_n(&chosen_lanes, lanes, __ATOMIC_RELAXED);
 }
 
 int sha256_accelerated(void) { return __atomic_load_n(&chosen, __ATOMIC_RELAXED) != compress_portable; }
@@ -244,25 +245,28 @@ void hmac_sha256(const hmac_sha256_key *key, const uint8_t *prefix, size_t prefi
 	memcpy(out, tag, out_length);
 }
 
-void hmac_sha256_short_pair(const hmac_sha256_key *key, const uint8_t *prefix, size_t prefix_length,
-                            const uint8_t *const message[2], const size_t message_length[2],
-                            uint8_t out[2][HMAC_SHORT_OUT]) {
-	uint32_t state[2][8];
-	uint8_t block[2][64];
-	for (int l = 0; l < 2; l++) {
+void hmac_sha256_short_lanes(const hmac_sha256_key *key, const uint8_t *prefix, size_t prefix_length,
+                             const uint8_t *const message[HMAC_SHORT_LANES],
+                             const size_t message_length[HMAC_SHORT_LANES],
+                             uint8_t out[HMAC_SHORT_LANES][HMAC_SHORT_OUT]) {
+	uint32_t state[HMAC_SHORT_LANES][8];
+	uint8_t block[HMAC_SHORT_LANES][64];
+	uint32_t *states[HMAC_SHORT_LANES];
+	const uint8_t *blocks[HMAC_SHORT_LANES];
+	for (int l = 0; l < HMAC_SHORT_LANES; l++) {
 		memcpy(state[l], key->inner, sizeof state[l]);
 		memcpy(block[l], prefix, prefix_length);
 		memcpy(block[l] + prefix_length, message[l], message_length[l]);
 		pad_one_block(block[l], prefix_length + message_length[l], 64);
+		states[l] = state[l];
+		blocks[l] = block[l];
 	}
-	uint32_t *const states[2] = {state[0], state[1]};
-	const uint8_t *const blocks[2] = {block[0], block[1]};
-	compress_pair(states, blocks);
-	for (int l = 0; l < 2; l++) {
+	compress_lanes(states, blocks);
+	for (int l = 0; l < HMAC_SHORT_LANES; l++) {
 		store_words_be(block[l], state[l], 8);
 		memcpy(block[l] + 32, OUTER_PADDING, 32);
 		memcpy(state[l], key->outer, sizeof state[l]);
 	}
-	compress_pair(states, blocks);
-	for (int l = 0; l < 2; l++) store_words_be(out[l], state[l], HMAC_SHORT_OUT / 4);
+	compress_lanes(states, blocks);
+	for (int l = 0; l < HMAC_SHORT_LANES; l++) store_words_be(out[l], state[l], HMAC_SHORT_OUT / 4);
 }

@@ -22,13 +22,16 @@ void hmac_sha256_init(hmac_sha256_key *key, const uint8_t *secret, size_t length
 void hmac_sha256(const hmac_sha256_key *key, const uint8_t *prefix, size_t prefix_length, const uint8_t *message,
                  size_t message_length, uint8_t *out, size_t out_length);
 
-/* The first 16 bytes of the HMACs of prefix || message for two messages at once, which a CPU with
- * SHA extensions computes in little more than the time of one. Prefix and message together must
- * fit one block (at most 55 bytes), as a tag and a CPR number do. */
+/* The first 16 bytes of the HMACs of prefix || message for four messages at once, which a CPU with
+ * SHA extensions computes in little more than the time of two (measured: 26-30 ns a compression
+ * against 32-35 two at a time and 52-56 alone). Prefix and message together must fit one block
+ * (at most 55 bytes), as a tag and a CPR number do. */
+#define HMAC_SHORT_LANES 4
 #define HMAC_SHORT_OUT 16
 #define HMAC_SHORT_MAX 55
-void hmac_sha256_short_pair(const hmac_sha256_key *key, const uint8_t *prefix, size_t prefix_length,
-                            const uint8_t *const message[2], const size_t message_length[2],
-                            uint8_t out[2][HMAC_SHORT_OUT]);
+void hmac_sha256_short_lanes(const hmac_sha256_key *key, const uint8_t *prefix, size_t prefix_length,
+                             const uint8_t *const message[HMAC_SHORT_LANES],
+                             const size_t message_length[HMAC_SHORT_LANES],
+                             uint8_t out[HMAC_SHORT_LANES][HMAC_SHORT_OUT]);
 
 #endif

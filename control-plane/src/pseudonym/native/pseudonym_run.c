@@ -192,29 +192,38 @@ typedef struct {
 	uint8_t digits[10];
 } hashed_value;
 
-/* Pseudonyms of `count` values into `out`, two at a time where both fit one block. */
+/* Pseudonyms of the short values at `waiting` (up to HMAC_SHORT_LANES; idle lanes repeat the first). */
+static void hash_short(const pseudonym_run *run, const hashed_value *values, const size_t *waiting, size_t n,
+                       uint8_t (*out)[PSEUDONYM_BYTES]) {
+	const uint8_t *messages[HMAC_SHORT_LANES];
+	size_t lengths[HMAC_SHORT_LANES];
+	uint8_t pseudonyms[HMAC_SHORT_LANES][HMAC_SHORT_OUT];
+	for (size_t l = 0; l < HMAC_SHORT_LANES; l++) {
+		const hashed_value *value = &values[waiting[l < n ? l : 0]];
+		messages[l] = value->bytes;
+		lengths[l] = value->length;
+	}
+	hmac_sha256_short_lanes(&run->hmac, run->tag, run->tag_length, messages, lengths, pseudonyms);
+	for (size_t l = 0; l < n; l++) memcpy(out[waiting[l]], pseudonyms[l], PSEUDONYM_BYTES);
+}
+
+/* Pseudonyms of `count` values into `out`, HMAC_SHORT_LANES at a time where each fits one block. */
 static void hash_all(const pseudonym_run *run, const hashed_value *values, size_t count,
                      uint8_t (*out)[PSEUDONYM_BYTES]) {
-	size_t waiting = count;
+	size_t waiting[HMAC_SHORT_LANES], n = 0;
 	for (size_t i = 0; i < count; i++) {
 		if (run->tag_length + values[i].length > HMAC_SHORT_MAX) {
 			hmac_sha256(&run->hmac, run->tag, run->tag_length, values[i].bytes, values[i].length, out[i],
 			            PSEUDONYM_BYTES);
-		} else if (waiting == count) {
-			waiting = i;
-		} else {
-			const uint8_t *const pair[2] = {values[waiting].bytes, values[i].bytes};
-			const size_t pair_lengths[2] = {values[waiting].length, values[i].length};
-			uint8_t pseudonyms[2][HMAC_SHORT_OUT];
-			hmac_sha256_short_pair(&run->hmac, run->tag, run->tag_length, pair, pair_lengths, pseudonyms);
-			memcpy(out[waiting], pseudonyms[0], PSEUDONYM_BYTES);
-			memcpy(out[i], pseudonyms[1], PSEUDONYM_BYTES);
-			waiting = count;
+			continue;
+		}
+		waiting[n++] = i;
+		if (n == HMAC_SHORT_LANES) {
+			hash_short(run, values, waiting, n, out);
+			n = 0;
 		}
 	}
-	if (waiting < count)
-		hmac_sha256(&run->hmac, run->tag, run->tag_length, values[waiting].bytes, values[waiting].length,
-		            out[waiting], PSEUDONYM_BYTES);
+	if (n > 0) hash_short(run, values, waiting, n, out);
 	for (size_t i = 0; i < count; i++) WEAKEN(out[i]);
 }
 
